@@ -1,0 +1,30 @@
+# capsule_add_guest(NAME SOURCES src.c... [FLAGS extra-clang-flags...])
+# Builds a WebAssembly guest module from C with Debian's clang for wasm32-wasi, into ${CAPSULE_GUEST_DIR}/NAME.wasm.
+# Every guest joins the `guests` target; tests depend on it.
+find_program(CAPSULE_WASM_CC NAMES clang-14 clang REQUIRED)
+set(CAPSULE_GUEST_DIR "${CMAKE_BINARY_DIR}/guests" CACHE INTERNAL "")
+file(MAKE_DIRECTORY "${CAPSULE_GUEST_DIR}")
+if(NOT TARGET guests)
+  add_custom_target(guests ALL)
+endif()
+
+function(capsule_add_guest)
+  cmake_parse_arguments(G "" "NAME" "SOURCES;FLAGS" ${ARGN})
+  set(name ${G_NAME})
+  set(out "${CAPSULE_GUEST_DIR}/${name}.wasm")
+  set(srcs)
+  foreach(s IN LISTS G_SOURCES)
+    get_filename_component(abs "${s}" ABSOLUTE)
+    list(APPEND srcs "${abs}")
+  endforeach()
+  file(GLOB sdk_headers "${PROJECT_SOURCE_DIR}/sdk/c/include/*.h")
+  add_custom_command(
+    OUTPUT "${out}"
+    COMMAND ${CAPSULE_WASM_CC} --target=wasm32-wasi -O2 -Wall -Wextra -I "${PROJECT_SOURCE_DIR}/sdk/c/include"
+            ${G_FLAGS} ${srcs} -o "${out}"
+    DEPENDS ${srcs} ${sdk_headers}
+    COMMENT "Building guest ${name}.wasm"
+    VERBATIM)
+  add_custom_target(guest_${name} DEPENDS "${out}")
+  add_dependencies(guests guest_${name})
+endfunction()

@@ -1,0 +1,158 @@
+// The engine interface: compile, link, instantiate and call WebAssembly modules, whatever the backend.
+//
+//   Engine  (process-wide, thread-safe)   -> Compile(bytes) -> Module (immutable, shared by all threads)
+//   Context (one per thread, e.g. a V8 isolate)  -> Instantiate(Module, Linker) -> Instance
+//   Instance (memory, exports, interruption)     -> Call(export, args) -> results or an Error
+//
+// Runners only ever see these types; a backend lives in src/engine/<backend>/ and is picked by name.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capsule/linker.h"
+#include "capsule/memory.h"
+#include "capsule/module_info.h"
+#include "capsule/result.h"
+#include "capsule/values.h"
+
+namespace capsule {
+
+class Context;
+class Instance;
+
+// Options of a compilation. They become properties of the compiled Module.
+struct CompileOptions {
+  // Cap on every linear memory of the module, in 64 KiB pages; 0 keeps the module's own maximum (at most 4 GiB).
+  // A module whose initial memory exceeds the cap fails to compile with kResourceLimit; memory.grow past the
+  // cap returns -1 to the guest.
+  uint32_t max_memory_pages = 0;
+};
+
+// A compiled, validated module. Immutable and safe to share between threads and contexts.
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  // Imports, exports and memories as declared by the module (after the memory cap was applied).
+  const ModuleInfo& info() const { return info_; }
+  const std::vector<ImportInfo>& imports() const { return info_.imports; }
+  const std::vector<ExportInfo>& exports() const { return info_.exports; }
+  // The export of that name, or nullptr.
+  const ExportInfo* FindExport(std::string_view name) const { return info_.FindExport(name); }
+
+ protected:
+  explicit Module(ModuleInfo info) : info_(std::move(info)) {}
+  ModuleInfo info_;
+};
+
+// Which backend to use and how to tune it. Created once per process per backend.
+struct EngineOptions {
+  std::string backend = "v8";
+  // Use guard pages and a signal handler instead of explicit bounds checks (faster; off under sanitizers).
+  bool trap_handler = true;
+};
+
+// A WebAssembly engine. Thread-safe; outlives every Context and Module it made.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // Returns the process-wide engine of options.backend ("v8"). The first call fixes the options of that backend;
+  // later calls return the same engine.
+  static Result<std::shared_ptr<Engine>> Create(const EngineOptions& options = {});
+
+  // Validates and compiles a module. Errors: kInvalidModule (with the validator's message), kResourceLimit.
+  virtual Result<std::shared_ptr<const Module>> Compile(std::span<const uint8_t> wasm,
+                                                        const CompileOptions& options = {}) = 0;
+
+  // Creates a context for the calling thread. A context and its instances may be used by one thread at a time.
+  virtual Result<std::unique_ptr<Context>> NewContext() = 0;
+
+  // The backend's name ("v8").
+  virtual std::string_view name() const = 0;
+};
+
+// A per-thread execution context (a V8 isolate, an interpreter store). Owns the instances it creates: they must
+// be destroyed before it.
+class Context {
+ public:
+  virtual ~Context() = default;
+
+  // Binds every import of module to the linker's host functions and instantiates it. Runs the module's start
+  // section, not WASI's `_start`. Errors: kLinkError naming the first import that cannot be bound, kTrap if the
+  // start section traps, kResourceLimit.
+  virtual Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
+                                                        std::shared_ptr<const Linker> linker) = 0;
+};
+
+// A handle to an exported function of one Instance; cheap to copy, valid while the Instance lives.
+struct Func {
+  uint32_t index = 0;              // backend-private slot
+  const FuncType* type = nullptr;  // signature, owned by the Module
+};
+
+// Per-call settings.
+struct CallOptions {
+  // The call is interrupted (kInterrupted) when it still runs at this time. Only the outermost call's deadline
+  // counts; re-entrant calls from host functions inherit it.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+// Thread-safe handle that interrupts whatever call is running in one Instance. Outlives the Instance safely
+// (then it does nothing). An interrupt when no call is running has no effect.
+class InterruptHandle {
+ public:
+  virtual ~InterruptHandle() = default;
+  // Makes the running call return kInterrupted as soon as possible. Callable from any thread.
+  virtual void Interrupt() = 0;
+};
+
+// An instantiated module: its memory, globals and exports. Used by the thread of its Context.
+class Instance {
+ public:
+  virtual ~Instance() = default;
+
+  const Module& module() const { return *module_; }
+
+  // The exported function `name`, or kNotFound / kInvalidArgument (exists but is not a function).
+  virtual Result<Func> GetFunc(std::string_view name) = 0;
+
+  // Calls f with args; writes f's results into results (results.size() must equal the result count).
+  // Errors: kTrap (message of the trap), kInterrupted, kExit (proc_exit), kInvalidArgument (wrong arity/types),
+  // or the error a host function returned. Re-entrant: host functions may call into the instance again.
+  virtual Status Call(const Func& f, std::span<const Value> args, std::span<Value> results,
+                      const CallOptions& options = {}) = 0;
+
+  // Convenience: looks up and calls the export `name`, returning its results.
+  Result<std::vector<Value>> Call(std::string_view name, std::span<const Value> args,
+                                  const CallOptions& options = {});
+
+  // The exported linear memory "memory" (or the first memory), or nullptr when the module has none.
+  virtual Memory* memory() = 0;
+
+  // The instance's host data: per-instance, per-call state that host functions read through their Caller.
+  InstanceData& data() { return data_; }
+
+  // A handle that interrupts this instance's running call from another thread.
+  virtual std::shared_ptr<InterruptHandle> interrupt_handle() = 0;
+
+  // Whether the instance is still usable: false after an interrupt, a trap inside a start function, or an
+  // engine failure left it inconsistent. A runner discards an instance that is not healthy.
+  virtual bool healthy() const = 0;
+
+ protected:
+  explicit Instance(std::shared_ptr<const Module> module) : module_(std::move(module)) {}
+  std::shared_ptr<const Module> module_;
+  InstanceData data_;
+};
+
+// Reads a whole file; kNotFound or kIo with the path in the message.
+Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path);
+
+}  // namespace capsule

@@ -1,0 +1,113 @@
+// Host functions: what a runner offers to guests, by import module, name and signature.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "capsule/memory.h"
+#include "capsule/module_info.h"
+#include "capsule/result.h"
+#include "capsule/values.h"
+
+namespace capsule {
+
+class Instance;
+
+// Per-instance host state, one pointer per C++ type: the WASI context, the runner's request, ... Host functions
+// find theirs with get<T>(). Not owning; whoever sets a pointer keeps the object alive while calls run.
+class InstanceData {
+ public:
+  // Stores (or, with nullptr, removes) the object of type T.
+  template <class T>
+  void set(T* object) {
+    Put(TypeKey<T>(), object);
+  }
+  // The object of type T, or nullptr.
+  template <class T>
+  T* get() const {
+    for (const auto& [key, ptr] : slots_)
+      if (key == TypeKey<T>()) return static_cast<T*>(ptr);
+    return nullptr;
+  }
+
+ private:
+  template <class T>
+  static const void* TypeKey() {
+    static const char key = 0;
+    return &key;
+  }
+  void Put(const void* key, void* object) {
+    for (auto& slot : slots_)
+      if (slot.first == key) {
+        slot.second = object;
+        return;
+      }
+    slots_.emplace_back(key, object);
+  }
+  std::vector<std::pair<const void*, void*>> slots_;
+};
+
+// What a host function sees of the guest that called it.
+class Caller {
+ public:
+  Caller(Instance& instance, Memory* memory, InstanceData& data) : instance_(instance), memory_(memory), data_(data) {}
+
+  // The calling instance, to call its exports re-entrantly (e.g. allocateBuffer).
+  Instance& instance() { return instance_; }
+  // Its linear memory, or nullptr when it has none. Re-read after calling back into the guest.
+  Memory* memory() { return memory_; }
+  // Its host data (see InstanceData).
+  template <class T>
+  T* get() const {
+    return data_.get<T>();
+  }
+
+ private:
+  Instance& instance_;
+  Memory* memory_;
+  InstanceData& data_;
+};
+
+// A host function. Reads args (typed as its signature), writes every result, returns Ok. Returning an error
+// stops the guest: kExit unwinds with Error::exit_code (proc_exit), any other code becomes a trap whose message
+// is the error's message.
+using HostFunc = std::function<Status(Caller& caller, std::span<const Value> args, std::span<Value> results)>;
+
+// One registered host function.
+struct HostFuncDef {
+  std::string module;
+  std::string name;
+  FuncType type;
+  HostFunc fn;
+};
+
+// A set of host functions. Built once, then shared read-only by every thread and instance.
+class Linker {
+ public:
+  // Registers fn as module.name with that signature. The same module.name may be registered with several
+  // signatures (Capsule's ABI generations differ); an import binds to the one whose signature matches exactly.
+  // Registering the same name and signature again replaces the earlier function.
+  void Define(std::string module, std::string name, FuncType type, HostFunc fn);
+
+  // The definition an import binds to, or kLinkError naming the import (unknown name, or no matching signature,
+  // listing what is offered).
+  Result<const HostFuncDef*> Resolve(const ImportInfo& import) const;
+
+  // Checks every import of a module: Ok, or kLinkError naming the first one that cannot be bound.
+  Status Check(const ModuleInfo& module) const;
+
+  // Every definition, in registration order.
+  const std::vector<std::unique_ptr<HostFuncDef>>& definitions() const { return defs_; }
+
+ private:
+  std::vector<std::unique_ptr<HostFuncDef>> defs_;
+  std::map<std::pair<std::string, std::string>, std::vector<HostFuncDef*>> by_name_;
+};
+
+}  // namespace capsule

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every system dependency of Capsule from Debian 12 packages. This is the only place they are listed.
+# Run as root (or with sudo). Idempotent.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # guests: C to wasm32-wasi
+  clang lld wasi-libc libclang-rt-14-dev-wasm32
+  # tests and benchmarks
+  googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine
+  # host libraries
+  libcurl4-openssl-dev
+  # runtime dependencies of libnode108 (V8 10.2), which is unpacked below when it cannot be installed
+  libicu72 libuv1 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
+)
+
+if [ ! -f /var/lib/apt/periodic/capsule-updated ] || [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ]; then
+  $SUDO apt-get update -qq
+  $SUDO mkdir -p /var/lib/apt/periodic && $SUDO touch /var/lib/apt/periodic/capsule-updated
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+# V8 comes from Debian's libnode (Node 18, V8 10.2). Where a non-Debian Node.js blocks libnode-dev, the two
+# packages are unpacked into .deps/libnode (git-ignored) and CMake uses them from there.
+v8_version_ok() { grep -qs '#define V8_MAJOR_VERSION 10' "$1/v8-version.h"; }
+if v8_version_ok /usr/include/node && [ -e /usr/lib/x86_64-linux-gnu/libnode.so.108 ]; then
+  echo "setup: using the installed libnode-dev"
+elif $SUDO apt-get install -y -qq --no-install-recommends libnode-dev >/dev/null 2>&1 && v8_version_ok /usr/include/node; then
+  echo "setup: installed libnode-dev"
+else
+  dest="$root/.deps/libnode"
+  if ! v8_version_ok "$dest/usr/include/node"; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null 2>&1)
+    rm -rf "$dest" && mkdir -p "$dest"
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$dest"; done
+    rm -rf "$tmp"
+  fi
+  echo "setup: libnode108 unpacked into $dest"
+fi

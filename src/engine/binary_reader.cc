@@ -1,0 +1,63 @@
+#include "engine/binary_reader.h"
+
+namespace capsule::internal {
+
+std::optional<uint8_t> BinaryReader::Byte() {
+  if (failed_ || pos_ >= bytes_.size()) {
+    failed_ = true;
+    return std::nullopt;
+  }
+  return bytes_[pos_++];
+}
+
+std::optional<uint64_t> BinaryReader::Leb(unsigned max_bits) {
+  uint64_t result = 0;
+  for (unsigned shift = 0; shift < max_bits + 7; shift += 7) {
+    auto b = Byte();
+    if (!b) return std::nullopt;
+    result |= static_cast<uint64_t>(*b & 0x7f) << shift;
+    if (!(*b & 0x80)) {
+      if (max_bits < 64 && (result >> max_bits) != 0) break;
+      return result;
+    }
+  }
+  failed_ = true;
+  return std::nullopt;
+}
+
+std::optional<uint32_t> BinaryReader::U32() {
+  auto v = Leb(32);
+  if (!v) return std::nullopt;
+  return static_cast<uint32_t>(*v);
+}
+
+std::optional<uint64_t> BinaryReader::U64() { return Leb(64); }
+
+std::optional<std::span<const uint8_t>> BinaryReader::Bytes(size_t n) {
+  if (failed_ || n > bytes_.size() - pos_) {
+    failed_ = true;
+    return std::nullopt;
+  }
+  auto s = bytes_.subspan(pos_, n);
+  pos_ += n;
+  return s;
+}
+
+std::optional<std::string> BinaryReader::Name() {
+  auto len = U32();
+  if (!len) return std::nullopt;
+  auto b = Bytes(*len);
+  if (!b) return std::nullopt;
+  return std::string(b->begin(), b->end());
+}
+
+void AppendLeb(std::string& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    if (v) b |= 0x80;
+    out.push_back(static_cast<char>(b));
+  } while (v);
+}
+
+}  // namespace capsule::internal

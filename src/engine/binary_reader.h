@@ -1,0 +1,38 @@
+// A cursor over WebAssembly binary data: LEB128 integers, bytes and names, with bounds checks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace capsule::internal {
+
+// Reads forward through a byte span. Every read returns nullopt (and sets failed()) past the end or on a
+// malformed encoding; once failed, later reads fail too.
+class BinaryReader {
+ public:
+  explicit BinaryReader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+
+  std::optional<uint8_t> Byte();
+  std::optional<uint32_t> U32();  // unsigned LEB128, at most 5 bytes
+  std::optional<uint64_t> U64();  // unsigned LEB128, at most 10 bytes
+  std::optional<std::string> Name();  // u32 length + bytes
+  // The next n bytes as a span, advancing past them.
+  std::optional<std::span<const uint8_t>> Bytes(size_t n);
+
+  size_t offset() const { return pos_; }
+  bool at_end() const { return pos_ >= bytes_.size(); }
+  bool failed() const { return failed_; }
+
+ private:
+  std::optional<uint64_t> Leb(unsigned max_bits);
+  std::span<const uint8_t> bytes_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+// Appends v as unsigned LEB128.
+void AppendLeb(std::string& out, uint64_t v);
+
+}  // namespace capsule::internal

@@ -1,0 +1,271 @@
+// ParseModule: reads the module's structure (types, imports, functions, memories, exports) and lowers memory
+// maximums to the cap. Code bodies are left to the backend's validator.
+#include <string>
+
+#include "capsule/module_info.h"
+#include "engine/binary_reader.h"
+
+namespace capsule {
+namespace {
+
+using internal::AppendLeb;
+using internal::BinaryReader;
+
+constexpr uint32_t kMaxPages32 = 65536;
+
+enum Section : uint8_t { kType = 1, kImport = 2, kFunction = 3, kMemory = 5, kExport = 7 };
+
+Error Invalid(const std::string& what, size_t offset) {
+  return Fail(ErrorCode::kInvalidModule, "invalid module: " + what + " at byte " + std::to_string(offset));
+}
+
+std::optional<ValType> DecodeValType(uint8_t b) {
+  switch (b) {
+    case 0x7f: return ValType::kI32;
+    case 0x7e: return ValType::kI64;
+    case 0x7d: return ValType::kF32;
+    case 0x7c: return ValType::kF64;
+    case 0x7b: return ValType::kV128;
+    case 0x70: return ValType::kFuncRef;
+    case 0x6f: return ValType::kExternRef;
+  }
+  return std::nullopt;
+}
+
+// Limits flags: bit 0 = has max, bit 1 = shared, bit 2 = 64-bit.
+std::optional<Limits> ReadLimits(BinaryReader& r, uint8_t* flags_out = nullptr) {
+  auto flags = r.Byte();
+  if (!flags || *flags > 7) return std::nullopt;
+  if (flags_out) *flags_out = *flags;
+  Limits l;
+  auto min = r.U64();
+  if (!min) return std::nullopt;
+  l.min = *min;
+  if (*flags & 1) {
+    auto max = r.U64();
+    if (!max) return std::nullopt;
+    l.max = *max;
+  }
+  return l;
+}
+
+struct Parser {
+  std::span<const uint8_t> wasm;
+  uint32_t cap;
+  std::vector<FuncType> types;
+  std::vector<uint32_t> func_types;  // type index of every function, imported ones first
+  ParsedModule out;
+
+  Status ParseTypes(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return Invalid("bad type section", r.offset());
+    for (uint32_t i = 0; i < *count; ++i) {
+      auto form = r.Byte();
+      if (!form || *form != 0x60) return Invalid("expected a function type", r.offset());
+      FuncType ft;
+      for (auto* list : {&ft.params, &ft.results}) {
+        auto n = r.U32();
+        if (!n) return Invalid("bad function type", r.offset());
+        for (uint32_t j = 0; j < *n; ++j) {
+          auto b = r.Byte();
+          auto t = b ? DecodeValType(*b) : std::nullopt;
+          if (!t) return Invalid("bad value type", r.offset());
+          list->push_back(*t);
+        }
+      }
+      types.push_back(std::move(ft));
+    }
+    return Status::Ok();
+  }
+
+  Status ParseImports(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return Invalid("bad import section", r.offset());
+    for (uint32_t i = 0; i < *count; ++i) {
+      ImportInfo imp;
+      auto module = r.Name();
+      auto name = r.Name();
+      auto kind = r.Byte();
+      if (!module || !name || !kind || *kind > 4) return Invalid("bad import", r.offset());
+      imp.module = std::move(*module);
+      imp.name = std::move(*name);
+      imp.kind = static_cast<ExternKind>(*kind);
+      switch (imp.kind) {
+        case ExternKind::kFunc: {
+          auto t = r.U32();
+          if (!t || *t >= types.size()) return Invalid("bad import type index", r.offset());
+          imp.func_type = types[*t];
+          func_types.push_back(*t);
+          break;
+        }
+        case ExternKind::kTable: {
+          auto rt = r.Byte();
+          auto l = ReadLimits(r);
+          if (!rt || !l) return Invalid("bad table import", r.offset());
+          imp.limits = *l;
+          break;
+        }
+        case ExternKind::kMemory: {
+          auto l = ReadLimits(r);
+          if (!l) return Invalid("bad memory import", r.offset());
+          imp.limits = *l;
+          out.info.memories.push_back(*l);
+          break;
+        }
+        case ExternKind::kGlobal: {
+          auto vt = r.Byte();
+          auto mut = r.Byte();
+          if (!vt || !mut) return Invalid("bad global import", r.offset());
+          break;
+        }
+        case ExternKind::kTag: {
+          auto attr = r.Byte();
+          auto t = r.U32();
+          if (!attr || !t) return Invalid("bad tag import", r.offset());
+          break;
+        }
+      }
+      out.info.imports.push_back(std::move(imp));
+    }
+    return Status::Ok();
+  }
+
+  Status ParseFunctions(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return Invalid("bad function section", r.offset());
+    for (uint32_t i = 0; i < *count; ++i) {
+      auto t = r.U32();
+      if (!t || *t >= types.size()) return Invalid("bad function type index", r.offset());
+      func_types.push_back(*t);
+    }
+    return Status::Ok();
+  }
+
+  // Parses the memory section and returns its re-encoded body with maximums lowered to the cap.
+  Result<std::string> ParseMemories(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return Invalid("bad memory section", r.offset());
+    std::string body;
+    AppendLeb(body, *count);
+    for (uint32_t i = 0; i < *count; ++i) {
+      uint8_t flags = 0;
+      auto l = ReadLimits(r, &flags);
+      if (!l) return Invalid("bad memory limits", r.offset());
+      bool is64 = flags & 4;
+      if (cap && !is64) {
+        if (l->min > cap)
+          return Fail(ErrorCode::kResourceLimit, "module needs " + std::to_string(l->min) +
+                                                     " pages of memory at start, more than the cap of " +
+                                                     std::to_string(cap) + " pages");
+        uint64_t max = l->max.value_or(kMaxPages32);
+        if (max > cap) max = cap;
+        l->max = max;
+        flags |= 1;
+      }
+      body.push_back(static_cast<char>(flags));
+      AppendLeb(body, l->min);
+      if (flags & 1) AppendLeb(body, *l->max);
+      out.info.memories.push_back(*l);
+    }
+    return body;
+  }
+
+  Status ParseExports(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return Invalid("bad export section", r.offset());
+    for (uint32_t i = 0; i < *count; ++i) {
+      ExportInfo e;
+      auto name = r.Name();
+      auto kind = r.Byte();
+      auto index = r.U32();
+      if (!name || !kind || !index || *kind > 4) return Invalid("bad export", r.offset());
+      e.name = std::move(*name);
+      e.kind = static_cast<ExternKind>(*kind);
+      if (e.kind == ExternKind::kFunc) {
+        if (*index >= func_types.size()) return Invalid("export of an unknown function", r.offset());
+        e.func_type = types[func_types[*index]];
+      }
+      out.info.exports.push_back(std::move(e));
+    }
+    return Status::Ok();
+  }
+
+  Status Parse() {
+    static constexpr uint8_t kHeader[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+    if (wasm.size() < 8 || !std::equal(kHeader, kHeader + 4, wasm.begin()))
+      return Fail(ErrorCode::kInvalidModule, "not a WebAssembly module (no \\0asm header)");
+    if (!std::equal(kHeader + 4, kHeader + 8, wasm.begin() + 4))
+      return Fail(ErrorCode::kInvalidModule, "unsupported WebAssembly binary version (only version 1 is supported)");
+    std::string rebuilt(reinterpret_cast<const char*>(wasm.data()), 8);
+    BinaryReader r(wasm.subspan(8));
+    while (!r.at_end()) {
+      size_t section_start = r.offset() + 8;
+      auto id = r.Byte();
+      auto size = r.U32();
+      auto body = size ? r.Bytes(*size) : std::nullopt;
+      if (!id || !body) return Invalid("truncated section", section_start);
+      BinaryReader s(*body);
+      Status st;
+      std::string replaced;
+      bool replace = false;
+      bool parsed = true;
+      switch (*id) {
+        case kType: st = ParseTypes(s); break;
+        case kImport: st = ParseImports(s); break;
+        case kFunction: st = ParseFunctions(s); break;
+        case kExport: st = ParseExports(s); break;
+        case kMemory: {
+          auto m = ParseMemories(s);
+          if (!m) return m.take_error();
+          replaced = std::move(*m);
+          replace = cap != 0;
+          break;
+        }
+        default: parsed = false; break;
+      }
+      if (!st) return st.take_error();
+      if (parsed && !s.at_end()) return Invalid("section size mismatch", section_start);
+      if (replace) {
+        rebuilt.push_back(static_cast<char>(*id));
+        AppendLeb(rebuilt, replaced.size());
+        rebuilt += replaced;
+      } else {
+        rebuilt.append(reinterpret_cast<const char*>(wasm.data()) + section_start, 8 + r.offset() - section_start);
+      }
+    }
+    out.bytes.assign(rebuilt.begin(), rebuilt.end());
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+const char* ExternKindName(ExternKind k) {
+  switch (k) {
+    case ExternKind::kFunc: return "func";
+    case ExternKind::kTable: return "table";
+    case ExternKind::kMemory: return "memory";
+    case ExternKind::kGlobal: return "global";
+    case ExternKind::kTag: return "tag";
+  }
+  return "?";
+}
+
+const ExportInfo* ModuleInfo::FindExport(std::string_view name) const {
+  for (const auto& e : exports)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+bool ModuleInfo::ExportsFunc(std::string_view name) const {
+  const ExportInfo* e = FindExport(name);
+  return e && e->kind == ExternKind::kFunc;
+}
+
+Result<ParsedModule> ParseModule(std::span<const uint8_t> wasm, uint32_t max_memory_pages) {
+  Parser p{wasm, max_memory_pages, {}, {}, {}};
+  if (auto st = p.Parse(); !st) return st.take_error();
+  return std::move(p.out);
+}
+
+}  // namespace capsule

@@ -1,0 +1,161 @@
+// The V8 backend: process-wide initialization, compilation, isolates (contexts) and instantiation.
+#include <libplatform/libplatform.h>
+
+#include <string>
+
+#include "engine/v8/v8_engine.h"
+#include "engine/v8/v8_internal.h"
+
+namespace capsule::internal {
+namespace {
+
+// Flags fixed for the whole process. Dynamic tiering off: every function is optimized by TurboFan in the
+// background right after the baseline compile, which gave the best compute times.
+constexpr char kV8Flags[] = "--no-wasm-dynamic-tiering";
+
+v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
+  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
+      .ToLocalChecked();
+}
+
+}  // namespace
+
+std::string ExceptionText(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch) {
+  v8::Local<v8::Value> exception = try_catch.Exception();
+  if (exception.IsEmpty()) return "unknown error";
+  v8::String::Utf8Value text(isolate, exception);
+  std::string message = *text ? *text : "unknown error";
+  // "RuntimeError: unreachable" -> "unreachable"; keep the top wasm frame as a hint of where it happened.
+  for (const char* prefix : {"RuntimeError: ", "CompileError: ", "LinkError: ", "TypeError: ", "RangeError: "}) {
+    if (message.rfind(prefix, 0) == 0) {
+      message = message.substr(std::char_traits<char>::length(prefix));
+      break;
+    }
+  }
+  v8::Local<v8::Value> stack;
+  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
+    v8::String::Utf8Value st(isolate, stack);
+    std::string s = *st ? *st : "";
+    auto at = s.find("\n    at ");
+    if (at != std::string::npos) {
+      auto end = s.find('\n', at + 1);
+      message += " (" + s.substr(at + 5, end == std::string::npos ? std::string::npos : end - at - 5) + ")";
+    }
+  }
+  return message;
+}
+
+v8::Isolate* V8Engine::NewIsolate(v8::ArrayBuffer::Allocator* allocator) {
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator;
+  return v8::Isolate::New(params);
+}
+
+Result<std::shared_ptr<const Module>> V8Engine::Compile(std::span<const uint8_t> wasm, const CompileOptions& options) {
+  auto parsed = ParseModule(wasm, options.max_memory_pages);
+  if (!parsed) return parsed.take_error();
+
+  std::lock_guard lock(compile_mu_);
+  if (!compile_isolate_) {
+    compile_allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+    compile_isolate_ = NewIsolate(compile_allocator_.get());
+    v8::Isolate::Scope isolate_scope(compile_isolate_);
+    v8::HandleScope handles(compile_isolate_);
+    compile_context_.Reset(compile_isolate_, v8::Context::New(compile_isolate_));
+  }
+  v8::Isolate::Scope isolate_scope(compile_isolate_);
+  v8::HandleScope handles(compile_isolate_);
+  v8::Local<v8::Context> context = compile_context_.Get(compile_isolate_);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(compile_isolate_);
+  const auto& bytes = parsed->bytes;
+  v8::Local<v8::WasmModuleObject> object;
+  if (!v8::WasmModuleObject::Compile(compile_isolate_, v8::MemorySpan<const uint8_t>(bytes.data(), bytes.size()))
+           .ToLocal(&object)) {
+    std::string text = ExceptionText(compile_isolate_, context, try_catch);
+    auto colon = text.find("(): ");  // "WebAssembly.Module(): Compiling function #1 failed: ..."
+    if (colon != std::string::npos) text = text.substr(colon + 4);
+    return Fail(ErrorCode::kInvalidModule, "invalid module: " + text);
+  }
+  return std::shared_ptr<const Module>(std::make_shared<V8Module>(std::move(parsed->info), object->GetCompiledModule()));
+}
+
+Result<std::unique_ptr<Context>> V8Engine::NewContext() {
+  return std::unique_ptr<Context>(std::make_unique<V8Context>(shared_from_this()));
+}
+
+V8Context::V8Context(std::shared_ptr<V8Engine> engine) : engine_(std::move(engine)) {
+  allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  isolate_ = engine_->NewIsolate(allocator_.get());
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handles(isolate_);
+  v8::Local<v8::Context> context = v8::Context::New(isolate_);
+  context_.Reset(isolate_, context);
+  v8::Context::Scope context_scope(context);
+  // WebAssembly.Instance, looked up once.
+  v8::Local<v8::Object> wasm = v8::Object::New(isolate_);
+  v8::Local<v8::Value> global_wasm;
+  if (context->Global()->Get(context, Str(isolate_, "WebAssembly")).ToLocal(&global_wasm) && global_wasm->IsObject())
+    wasm = global_wasm.As<v8::Object>();
+  v8::Local<v8::Value> ctor;
+  if (wasm->Get(context, Str(isolate_, "Instance")).ToLocal(&ctor) && ctor->IsFunction())
+    instance_constructor_.Reset(isolate_, ctor.As<v8::Function>());
+}
+
+V8Context::~V8Context() {
+  modules_.clear();
+  instance_constructor_.Reset();
+  context_.Reset();
+  isolate_->Dispose();
+}
+
+v8::MaybeLocal<v8::WasmModuleObject> V8Context::ModuleObject(const std::shared_ptr<const V8Module>& module) {
+  auto it = modules_.find(module.get());
+  if (it != modules_.end()) return it->second.object.Get(isolate_);
+  v8::Local<v8::WasmModuleObject> object;
+  if (!v8::WasmModuleObject::FromCompiledModule(isolate_, module->compiled()).ToLocal(&object)) return {};
+  auto& cached = modules_[module.get()];
+  cached.module = module;
+  cached.object.Reset(isolate_, object);
+  return object;
+}
+
+Result<std::unique_ptr<Instance>> V8Context::Instantiate(std::shared_ptr<const Module> module,
+                                                         std::shared_ptr<const Linker> linker) {
+  auto v8_module = std::dynamic_pointer_cast<const V8Module>(module);
+  if (!v8_module) return Fail(ErrorCode::kInvalidArgument, "module was compiled by another engine");
+  if (auto st = linker->Check(module->info()); !st) return st.take_error();
+  if (instance_constructor_.IsEmpty()) return Fail(ErrorCode::kInternal, "V8 has no WebAssembly.Instance");
+
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handles(isolate_);
+  v8::Context::Scope context_scope(context());
+  v8::Local<v8::WasmModuleObject> object;
+  if (!ModuleObject(v8_module).ToLocal(&object))
+    return Fail(ErrorCode::kInternal, "V8 could not load the compiled module into this isolate");
+  auto instance = std::make_unique<V8Instance>(*this, std::move(module), std::move(linker));
+  if (auto st = instance->Init(object, instance_constructor_.Get(isolate_)); !st) return st.take_error();
+  return std::unique_ptr<Instance>(std::move(instance));
+}
+
+Result<std::shared_ptr<Engine>> CreateV8Engine(const EngineOptions& options) {
+  static std::once_flag once;
+  static std::shared_ptr<V8Engine>* engine = nullptr;  // never destroyed: V8 cannot be torn down and restarted
+  static std::unique_ptr<v8::Platform>* platform = nullptr;
+  std::call_once(once, [&] {
+    std::string flags = kV8Flags;
+    bool trap_handler = options.trap_handler;
+#ifdef CAPSULE_SANITIZE
+    trap_handler = false;  // the trap handler's SIGSEGV handling conflicts with AddressSanitizer
+#endif
+    v8::V8::SetFlagsFromString(flags.c_str());
+    platform = new std::unique_ptr<v8::Platform>(v8::platform::NewDefaultPlatform());
+    v8::V8::InitializePlatform(platform->get());
+    v8::V8::Initialize();
+    if (trap_handler) v8::V8::EnableWebAssemblyTrapHandler(/*use_v8_signal_handler=*/true);
+    engine = new std::shared_ptr<V8Engine>(std::make_shared<V8Engine>(options));
+  });
+  return std::shared_ptr<Engine>(*engine);
+}
+
+}  // namespace capsule::internal

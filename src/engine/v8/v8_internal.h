@@ -1,0 +1,158 @@
+// Types shared by the two files of the V8 backend (v8_engine.cc, v8_instance.cc). Includes v8.h: never include
+// it from anywhere else.
+#pragma once
+
+#include <v8.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "capsule/engine.h"
+#include "engine/deadline_watchdog.h"
+
+namespace capsule::internal {
+
+class V8Engine;
+class V8Instance;
+
+// A compiled module: its parsed info plus V8's compiled native module, shareable across isolates.
+class V8Module : public Module {
+ public:
+  V8Module(ModuleInfo info, v8::CompiledWasmModule compiled) : Module(std::move(info)), compiled_(compiled) {}
+  const v8::CompiledWasmModule& compiled() const { return compiled_; }
+
+ private:
+  v8::CompiledWasmModule compiled_;
+};
+
+// A V8 isolate with one JS context, used by one thread at a time.
+class V8Context : public Context {
+ public:
+  explicit V8Context(std::shared_ptr<V8Engine> engine);
+  ~V8Context() override;
+
+  Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
+                                                std::shared_ptr<const Linker> linker) override;
+
+  v8::Isolate* isolate() const { return isolate_; }
+  v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+  V8Engine& engine() { return *engine_; }
+
+ private:
+  // The module object of module in this isolate, created once from the shared compiled code.
+  v8::MaybeLocal<v8::WasmModuleObject> ModuleObject(const std::shared_ptr<const V8Module>& module);
+
+  std::shared_ptr<V8Engine> engine_;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  v8::Global<v8::Context> context_;
+  v8::Global<v8::Function> instance_constructor_;
+  struct CachedModule {
+    std::shared_ptr<const V8Module> module;
+    v8::Global<v8::WasmModuleObject> object;
+  };
+  std::map<const V8Module*, CachedModule> modules_;
+};
+
+// The process-wide engine: V8's platform, a private isolate for compilation, the deadline watchdog.
+class V8Engine : public Engine, public std::enable_shared_from_this<V8Engine> {
+ public:
+  explicit V8Engine(const EngineOptions& options) : options_(options) {}
+  Result<std::shared_ptr<const Module>> Compile(std::span<const uint8_t> wasm, const CompileOptions& options) override;
+  Result<std::unique_ptr<Context>> NewContext() override;
+  std::string_view name() const override { return "v8"; }
+
+  DeadlineWatchdog& watchdog() { return watchdog_; }
+  // Creates an isolate with the engine's settings; the caller owns it and disposes it.
+  v8::Isolate* NewIsolate(v8::ArrayBuffer::Allocator* allocator);
+
+ private:
+  EngineOptions options_;
+  std::mutex compile_mu_;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> compile_allocator_;
+  v8::Isolate* compile_isolate_ = nullptr;
+  v8::Global<v8::Context> compile_context_;
+  DeadlineWatchdog watchdog_;
+};
+
+// Interruption state of one instance, shared with InterruptHandle holders and the watchdog.
+class V8InterruptState : public InterruptHandle {
+ public:
+  explicit V8InterruptState(v8::Isolate* isolate) : isolate_(isolate) {}
+  void Interrupt() override;
+  // Marks the start / end of the outermost call. End returns whether an interrupt hit that call.
+  void BeginCall();
+  bool EndCall();
+  // Called when the instance dies: later interrupts do nothing.
+  void Detach();
+
+ private:
+  std::mutex mu_;
+  v8::Isolate* isolate_;
+  bool running_ = false;
+  bool interrupted_ = false;
+};
+
+// Linear memory of a V8 instance: re-reads the ArrayBuffer of the WebAssembly.Memory when stale.
+class V8Memory : public Memory {
+ public:
+  V8Memory(v8::Isolate* isolate, v8::Local<v8::WasmMemoryObject> memory) : isolate_(isolate), memory_(isolate, memory) {}
+
+ protected:
+  void Refresh(uint8_t*& base, size_t& size) override;
+
+ private:
+  v8::Isolate* isolate_;
+  v8::Global<v8::WasmMemoryObject> memory_;
+};
+
+// A host function bound to one instance: the data behind a V8 function's External.
+struct V8HostBinding {
+  V8Instance* instance;
+  const HostFuncDef* def;
+};
+
+// An instance in a V8Context.
+class V8Instance : public Instance {
+ public:
+  V8Instance(V8Context& context, std::shared_ptr<const Module> module, std::shared_ptr<const Linker> linker);
+  ~V8Instance() override;
+
+  // Creates the host functions, instantiates, collects the exports.
+  Status Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor);
+
+  Result<Func> GetFunc(std::string_view name) override;
+  Status Call(const Func& f, std::span<const Value> args, std::span<Value> results,
+              const CallOptions& options) override;
+  using Instance::Call;
+  Memory* memory() override { return memory_.get(); }
+  std::shared_ptr<InterruptHandle> interrupt_handle() override { return interrupt_; }
+  bool healthy() const override { return healthy_; }
+
+  // Entry point of every host function (V8 FunctionCallback).
+  static void HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info);
+
+ private:
+  // Turns the exception caught by try_catch (or a termination) into an Error.
+  Error CallError(v8::TryCatch& try_catch, bool interrupted);
+
+  V8Context& context_;
+  v8::Isolate* isolate_;
+  std::shared_ptr<const Linker> linker_;
+  std::vector<std::unique_ptr<V8HostBinding>> bindings_;
+  std::vector<v8::Global<v8::Function>> funcs_;  // by export index; empty for non-function exports
+  v8::Global<v8::Object> instance_;
+  std::unique_ptr<V8Memory> memory_;
+  std::shared_ptr<V8InterruptState> interrupt_;
+  std::optional<Error> pending_error_;  // an error a host function returned, unwinding through the guest
+  int depth_ = 0;
+  bool healthy_ = true;
+};
+
+// Converts a V8 exception or message into readable text.
+std::string ExceptionText(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch);
+
+}  // namespace capsule::internal
