@@ -85,10 +85,12 @@ class Context {
   virtual ~Context() = default;
 
   // Binds every import of module to the linker's host functions and instantiates it. Runs the module's start
-  // section, not WASI's `_start`. Errors: kLinkError naming the first import that cannot be bound, kTrap if the
-  // start section traps, kResourceLimit.
+  // section, not WASI's `_start`. data is the instance's initial host data (seen by host functions the start
+  // section calls). Errors: kLinkError naming the first import that cannot be bound, kTrap if the start section
+  // traps, kResourceLimit.
   virtual Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
-                                                        std::shared_ptr<const Linker> linker) = 0;
+                                                        std::shared_ptr<const Linker> linker,
+                                                        InstanceData data = {}) = 0;
 };
 
 // A handle to an exported function of one Instance; cheap to copy, valid while the Instance lives.
@@ -147,7 +149,8 @@ class Instance {
   virtual bool healthy() const = 0;
 
  protected:
-  explicit Instance(std::shared_ptr<const Module> module) : module_(std::move(module)) {}
+  Instance(std::shared_ptr<const Module> module, InstanceData data)
+      : module_(std::move(module)), data_(std::move(data)) {}
   std::shared_ptr<const Module> module_;
   InstanceData data_;
 };

@@ -14,15 +14,16 @@ enum class ValType : uint8_t { kI32, kI64, kF32, kF64, kV128, kFuncRef, kExternR
 // Text name of a value type ("i32", ...).
 const char* ValTypeName(ValType t);
 
-// A typed numeric value, as passed to and returned from calls.
+// A typed numeric value, as passed to and returned from calls. Trivial: `Value v;` is uninitialized (cheap arrays on
+// hot paths), `Value v{}` is the i32 zero.
 struct Value {
-  ValType type = ValType::kI32;
+  ValType type;
   union {
     int32_t i32;
     int64_t i64;
     float f32;
     double f64;
-  } of = {0};
+  } of;
 
   static Value I32(int32_t v) { Value x; x.type = ValType::kI32; x.of.i32 = v; return x; }
   static Value I64(int64_t v) { Value x; x.type = ValType::kI64; x.of.i64 = v; return x; }

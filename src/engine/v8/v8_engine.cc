@@ -102,11 +102,38 @@ V8Context::V8Context(std::shared_ptr<V8Engine> engine) : engine_(std::move(engin
     instance_constructor_.Reset(isolate_, ctor.As<v8::Function>());
 }
 
+namespace {
+// The isolate a V8Context left entered on this thread (see MakeCurrent), or nullptr.
+thread_local v8::Isolate* t_entered = nullptr;
+// How many V8Instance calls are running on this thread; the entered isolate may only change at depth 0.
+thread_local int t_call_depth = 0;
+}  // namespace
+
+ThreadCallDepth::ThreadCallDepth() { ++t_call_depth; }
+ThreadCallDepth::~ThreadCallDepth() { --t_call_depth; }
+int ThreadCallDepth::Get() { return t_call_depth; }
+
+void V8Context::MakeCurrent() {
+  if (t_entered == isolate_ && v8::Isolate::GetCurrent() == isolate_) return;
+  if (t_entered && v8::Isolate::GetCurrent() == t_entered) t_entered->Exit();
+  isolate_->Enter();
+  t_entered = isolate_;
+}
+
 V8Context::~V8Context() {
-  modules_.clear();
-  instance_constructor_.Reset();
-  context_.Reset();
-  isolate_->Dispose();
+  {
+    v8::Isolate::Scope isolate_scope(isolate_);
+    modules_.clear();
+    instance_constructor_.Reset();
+    context_.Reset();
+  }
+  if (t_entered == isolate_) {
+    if (v8::Isolate::GetCurrent() == isolate_) isolate_->Exit();
+    t_entered = nullptr;
+  }
+  // Still entered by another thread (the context was used there and destroyed here): disposing would abort the
+  // process, so the isolate is left to the process's exit instead.
+  if (!isolate_->IsInUse()) isolate_->Dispose();
 }
 
 v8::MaybeLocal<v8::WasmModuleObject> V8Context::ModuleObject(const std::shared_ptr<const V8Module>& module) {
@@ -121,7 +148,7 @@ v8::MaybeLocal<v8::WasmModuleObject> V8Context::ModuleObject(const std::shared_p
 }
 
 Result<std::unique_ptr<Instance>> V8Context::Instantiate(std::shared_ptr<const Module> module,
-                                                         std::shared_ptr<const Linker> linker) {
+                                                         std::shared_ptr<const Linker> linker, InstanceData data) {
   auto v8_module = std::dynamic_pointer_cast<const V8Module>(module);
   if (!v8_module) return Fail(ErrorCode::kInvalidArgument, "module was compiled by another engine");
   if (auto st = linker->Check(module->info()); !st) return st.take_error();
@@ -133,7 +160,7 @@ Result<std::unique_ptr<Instance>> V8Context::Instantiate(std::shared_ptr<const M
   v8::Local<v8::WasmModuleObject> object;
   if (!ModuleObject(v8_module).ToLocal(&object))
     return Fail(ErrorCode::kInternal, "V8 could not load the compiled module into this isolate");
-  auto instance = std::make_unique<V8Instance>(*this, std::move(module), std::move(linker));
+  auto instance = std::make_unique<V8Instance>(*this, std::move(module), std::move(linker), std::move(data));
   if (auto st = instance->Init(object, instance_constructor_.Get(isolate_)); !st) return st.take_error();
   return std::unique_ptr<Instance>(std::move(instance));
 }

@@ -18,17 +18,20 @@ v8::Local<v8::Value> ToJs(v8::Isolate* isolate, const Value& v) {
   }
 }
 
-// Converts a JS value produced by wasm (or its wrapper) for a slot of type t.
-Value FromJs(v8::Local<v8::Context> context, v8::Local<v8::Value> js, ValType t) {
+// Converts a JS value produced by wasm (or its wrapper) for a slot of type t. Wasm hands over Smis or heap
+// numbers for i32/f32/f64 and BigInts for i64, so the context-free accessors suffice.
+Value FromJs(v8::Local<v8::Value> js, ValType t) {
   switch (t) {
     case ValType::kI32:
       if (js->IsInt32()) return Value::I32(js.As<v8::Int32>()->Value());
-      return Value::I32(js->Int32Value(context).FromMaybe(0));
+      if (js->IsNumber()) return Value::I32(static_cast<int32_t>(js.As<v8::Number>()->Value()));
+      return Value::I32(0);
     case ValType::kI64:
       if (js->IsBigInt()) return Value::I64(js.As<v8::BigInt>()->Int64Value());
-      return Value::I64(static_cast<int64_t>(js->NumberValue(context).FromMaybe(0)));
-    case ValType::kF32: return Value::F32(static_cast<float>(js->NumberValue(context).FromMaybe(0)));
-    case ValType::kF64: return Value::F64(js->NumberValue(context).FromMaybe(0));
+      return Value::I64(0);
+    case ValType::kF32:
+      return Value::F32(js->IsNumber() ? static_cast<float>(js.As<v8::Number>()->Value()) : 0.0f);
+    case ValType::kF64: return Value::F64(js->IsNumber() ? js.As<v8::Number>()->Value() : 0.0);
     default: return Value{};
   }
 }
@@ -44,23 +47,29 @@ bool TypesMatch(std::span<const Value> values, const std::vector<ValType>& types
 
 void V8InterruptState::Interrupt() {
   std::lock_guard lock(mu_);
-  if (!running_ || !isolate_) return;
-  interrupted_ = true;
-  isolate_->TerminateExecution();
+  uint64_t call = running_call_.load(std::memory_order_acquire);
+  if (!isolate_ || call == 0) return;
+  isolate_->RequestInterrupt(&OnInterrupt, new Request{shared_from_this(), call});
+}
+
+void V8InterruptState::OnInterrupt(v8::Isolate* isolate, void* data) {
+  std::unique_ptr<Request> request(static_cast<Request*>(data));
+  V8InterruptState& state = *request->state;
+  if (state.running_call_.load(std::memory_order_relaxed) != request->call) return;  // that call already ended
+  state.interrupted_ = true;
+  isolate->TerminateExecution();
 }
 
 void V8InterruptState::BeginCall() {
-  std::lock_guard lock(mu_);
-  running_ = true;
   interrupted_ = false;
+  running_call_.store(++last_call_, std::memory_order_release);
 }
 
 bool V8InterruptState::EndCall() {
-  std::lock_guard lock(mu_);
-  running_ = false;
+  running_call_.store(0, std::memory_order_relaxed);
   bool hit = interrupted_;
   interrupted_ = false;
-  // The termination may still be pending if the guest finished first: clear it so it cannot hit the next call.
+  // On the isolate's thread, so isolate_ cannot be detached concurrently (Detach runs in ~V8Instance, here too).
   if (hit) isolate_->CancelTerminateExecution();
   return hit;
 }
@@ -78,8 +87,9 @@ void V8Memory::Refresh(uint8_t*& base, size_t& size) {
   size = buffer->ByteLength();
 }
 
-V8Instance::V8Instance(V8Context& context, std::shared_ptr<const Module> module, std::shared_ptr<const Linker> linker)
-    : Instance(std::move(module)),
+V8Instance::V8Instance(V8Context& context, std::shared_ptr<const Module> module, std::shared_ptr<const Linker> linker,
+                       InstanceData data)
+    : Instance(std::move(module), std::move(data)),
       context_(context),
       isolate_(context.isolate()),
       linker_(std::move(linker)),
@@ -182,7 +192,9 @@ Error V8Instance::CallError(v8::TryCatch& try_catch, bool interrupted) {
     return e;
   }
   if (interrupted || try_catch.HasTerminated()) return Fail(ErrorCode::kInterrupted, "guest interrupted");
-  std::string text = ExceptionText(isolate_, context_.context(), try_catch);
+  v8::Local<v8::Context> context = context_.context();
+  v8::Context::Scope context_scope(context);  // turning the exception into text runs JS (toString)
+  std::string text = ExceptionText(isolate_, context, try_catch);
   if (text.find("Maximum call stack size exceeded") != std::string::npos)
     return Fail(ErrorCode::kTrap, "call stack exhausted");
   if (text.find("Out of memory") != std::string::npos || text.find("could not allocate memory") != std::string::npos)
@@ -200,10 +212,15 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
   if (results.size() != type.results.size())
     return Fail(ErrorCode::kInvalidArgument, "expected room for " + std::to_string(type.results.size()) + " results");
 
-  v8::Isolate::Scope isolate_scope(isolate_);
+  std::optional<v8::Isolate::Scope> isolate_scope;
+  if (ThreadCallDepth::Get() == 0)
+    context_.MakeCurrent();
+  else
+    isolate_scope.emplace(isolate_);
+  ThreadCallDepth call_depth;
   v8::HandleScope handles(isolate_);
+  // No Context::Scope: Function::Call enters the function's context itself, and nothing else here needs one.
   v8::Local<v8::Context> context = context_.context();
-  v8::Context::Scope context_scope(context);
   v8::Local<v8::Value> inline_argv[kMaxInlineValues];
   std::vector<v8::Local<v8::Value>> heap_argv;
   v8::Local<v8::Value>* argv = inline_argv;
@@ -239,14 +256,14 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
     return Fail(ErrorCode::kInterrupted, "guest interrupted");
   }
   if (results.size() == 1) {
-    results[0] = FromJs(context, result, type.results[0]);
+    results[0] = FromJs(result, type.results[0]);
   } else if (results.size() > 1) {
     if (!result->IsArray()) return Fail(ErrorCode::kInternal, "multi-value result is not an array");
     v8::Local<v8::Array> array = result.As<v8::Array>();
     for (uint32_t i = 0; i < results.size(); ++i) {
       v8::Local<v8::Value> item;
       if (!array->Get(context, i).ToLocal(&item)) return Fail(ErrorCode::kInternal, "missing result");
-      results[i] = FromJs(context, item, type.results[i]);
+      results[i] = FromJs(item, type.results[i]);
     }
   }
   return Status::Ok();
@@ -257,7 +274,6 @@ void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info)
   V8Instance& self = *binding->instance;
   const FuncType& type = binding->def->type;
   v8::Isolate* isolate = info.GetIsolate();
-  v8::Local<v8::Context> context = isolate->GetCurrentContext();
 
   Value inline_args[kMaxInlineValues], inline_results[kMaxInlineValues];
   std::vector<Value> heap_args, heap_results;
@@ -271,8 +287,8 @@ void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info)
     heap_results.resize(type.results.size());
     results = heap_results.data();
   }
-  for (size_t i = 0; i < type.params.size(); ++i) args[i] = FromJs(context, info[static_cast<int>(i)], type.params[i]);
-  for (size_t i = 0; i < type.results.size(); ++i) results[i].type = type.results[i];
+  for (size_t i = 0; i < type.params.size(); ++i) args[i] = FromJs(info[static_cast<int>(i)], type.params[i]);
+  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value{type.results[i], {0}};
 
   if (self.memory_) self.memory_->Invalidate();
   Caller caller(self, self.memory_.get(), self.data_);
@@ -298,6 +314,7 @@ void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info)
       default: break;
     }
   } else if (type.results.size() > 1) {
+    v8::Local<v8::Context> context = isolate->GetCurrentContext();
     v8::Local<v8::Array> array = v8::Array::New(isolate, static_cast<int>(type.results.size()));
     for (uint32_t i = 0; i < type.results.size(); ++i)
       if (array->Set(context, i, ToJs(isolate, results[i])).IsNothing()) return;

@@ -35,10 +35,13 @@ class V8Context : public Context {
   ~V8Context() override;
 
   Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
-                                                std::shared_ptr<const Linker> linker) override;
+                                                std::shared_ptr<const Linker> linker, InstanceData data) override;
 
   v8::Isolate* isolate() const { return isolate_; }
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+  // Makes this isolate the calling thread's current one and leaves it entered between calls, which saves V8's
+  // per-thread bookkeeping (a lock and several thread-local writes) on every call. No-op when already current.
+  void MakeCurrent();
   V8Engine& engine() { return *engine_; }
 
  private:
@@ -78,22 +81,40 @@ class V8Engine : public Engine, public std::enable_shared_from_this<V8Engine> {
   DeadlineWatchdog watchdog_;
 };
 
-// Interruption state of one instance, shared with InterruptHandle holders and the watchdog.
-class V8InterruptState : public InterruptHandle {
+// Interruption state of one instance, shared with InterruptHandle holders and the watchdog. The hot path
+// (BeginCall/EndCall, on the isolate's thread) takes no lock: Interrupt() only posts a V8 interrupt request, and
+// the request, running on the isolate's thread, terminates execution only if the call it targeted still runs.
+class V8InterruptState : public InterruptHandle, public std::enable_shared_from_this<V8InterruptState> {
  public:
   explicit V8InterruptState(v8::Isolate* isolate) : isolate_(isolate) {}
   void Interrupt() override;
-  // Marks the start / end of the outermost call. End returns whether an interrupt hit that call.
+  // Marks the start / end of the outermost call. EndCall returns whether an interrupt hit that call.
   void BeginCall();
   bool EndCall();
   // Called when the instance dies: later interrupts do nothing.
   void Detach();
 
  private:
-  std::mutex mu_;
+  struct Request {
+    std::shared_ptr<V8InterruptState> state;
+    uint64_t call;
+  };
+  static void OnInterrupt(v8::Isolate* isolate, void* data);
+
+  std::mutex mu_;  // guards isolate_ against Detach
   v8::Isolate* isolate_;
-  bool running_ = false;
-  bool interrupted_ = false;
+  std::atomic<uint64_t> running_call_{0};  // id of the running outermost call, 0 when idle
+  uint64_t last_call_ = 0;                 // isolate thread only
+  bool interrupted_ = false;               // isolate thread only
+};
+
+// Counts the calls into guests running on the calling thread, for its lifetime. V8Context::MakeCurrent may switch
+// the entered isolate only when none runs.
+class ThreadCallDepth {
+ public:
+  ThreadCallDepth();
+  ~ThreadCallDepth();
+  static int Get();
 };
 
 // Linear memory of a V8 instance: re-reads the ArrayBuffer of the WebAssembly.Memory when stale.
@@ -118,7 +139,8 @@ struct V8HostBinding {
 // An instance in a V8Context.
 class V8Instance : public Instance {
  public:
-  V8Instance(V8Context& context, std::shared_ptr<const Module> module, std::shared_ptr<const Linker> linker);
+  V8Instance(V8Context& context, std::shared_ptr<const Module> module, std::shared_ptr<const Linker> linker,
+             InstanceData data);
   ~V8Instance() override;
 
   // Creates the host functions, instantiates, collects the exports.
