@@ -1,0 +1,297 @@
+/* capsule.h: the Capsule module SDK for C and C++ (header-only), current ABI (Capsule MDK compatible).
+ *
+ * A Capsule module is a WASI command: the host runs `_start` (your main), then calls the exported handlers.
+ *
+ *   #include <capsule.h>
+ *   static capsule_result handle(const char* params, uint32_t len) {
+ *     return capsule_success_printf("Hello %.*s", (int)len, params);
+ *   }
+ *   int main(void) { capsule_set_handle(handle); return 0; }
+ *
+ * Build: clang --target=wasm32-wasi -O2 -I sdk/c/include hello.c -o hello.wasm
+ *
+ * The header defines the exports every Capsule host expects (malloc, free, allocateBuffer, callHandle,
+ * callHandleJSON, callHandleHTTP) as weak symbols, so it may be included by several files of one module.
+ * See sdk/c/README.md.
+ */
+#ifndef CAPSULE_SDK_CAPSULE_H_
+#define CAPSULE_SDK_CAPSULE_H_
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CAPSULE_EXPORT(name) __attribute__((weak, export_name(name)))
+#define CAPSULE_IMPORT(name) __attribute__((import_module("env"), import_name(name)))
+
+/* ---- Types ------------------------------------------------------------------------------------------------- */
+
+/* An owned byte buffer: data is malloc'd, never NULL and NUL-terminated (data[len] == 0), so text can be used as
+ * a C string. Release it with capsule_buf_free. */
+typedef struct capsule_buf {
+  char* data;
+  uint32_t len;
+} capsule_buf;
+
+/* A host function's answer: ok != 0 and the payload, or ok == 0 and the host's error message. */
+typedef struct capsule_reply {
+  int ok;
+  capsule_buf data;
+} capsule_reply;
+
+/* A handler's answer, made by capsule_success* or capsule_failure*. */
+typedef struct capsule_result {
+  uint64_t packed; /* position << 32 | length of "S"+payload or "F"+message in linear memory */
+} capsule_result;
+
+/* A handler: params holds len input bytes (NUL-terminated, valid during the call). */
+typedef capsule_result (*capsule_handler)(const char* params, uint32_t len);
+
+/* Frees the buffer and leaves it empty ({NULL, 0}); safe to call twice. */
+static inline void capsule_buf_free(capsule_buf* buf) {
+  free(buf->data);
+  buf->data = NULL;
+  buf->len = 0;
+}
+
+/* ---- Handlers ---------------------------------------------------------------------------------------------- */
+
+__attribute__((weak)) capsule_handler capsule__handle;
+__attribute__((weak)) capsule_handler capsule__handle_json;
+__attribute__((weak)) capsule_handler capsule__handle_http;
+__attribute__((weak)) char* capsule__last_result;
+
+/* Sets the handler of callHandle (the CLI entry: raw bytes in, bytes out). Call it from main. */
+static inline void capsule_set_handle(capsule_handler handler) {
+  capsule__handle = handler;
+}
+
+/* Sets the handler of callHandleJSON (a JSON document in). Call it from main. */
+static inline void capsule_set_handle_json(capsule_handler handler) {
+  capsule__handle_json = handler;
+}
+
+/* Sets the handler of callHandleHTTP: the request JSON the HTTP runner sends in, the response JSON out
+ * ({"JSONBody":...,"TextBody":"<base64>","Headers":{...},"StatusCode":200}). Call it from main. */
+static inline void capsule_set_handle_http(capsule_handler handler) {
+  capsule__handle_http = handler;
+}
+
+/* A result made of a marker byte and len bytes of data. The buffer lives until the next result is made (the host
+ * reads it before calling the module again). */
+static inline capsule_result capsule__make_result(char marker, const void* data, uint32_t len) {
+  char* buffer = (char*)malloc((size_t)len + 1);
+  capsule_result result = {0};
+  if (!buffer) return result; /* (0, 0): the host reports a result without marker */
+  buffer[0] = marker;
+  if (len) memcpy(buffer + 1, data, len);
+  free(capsule__last_result);
+  capsule__last_result = buffer;
+  result.packed = ((uint64_t)(uintptr_t)buffer << 32) | (uint64_t)(len + 1);
+  return result;
+}
+
+/* Success with len bytes of payload. */
+static inline capsule_result capsule_success(const void* data, uint32_t len) {
+  return capsule__make_result('S', data, len);
+}
+
+/* Success with a NUL-terminated text. */
+static inline capsule_result capsule_success_str(const char* text) {
+  return capsule__make_result('S', text, (uint32_t)strlen(text));
+}
+
+/* Failure with len bytes of error message. */
+static inline capsule_result capsule_failure(const void* message, uint32_t len) {
+  return capsule__make_result('F', message, len);
+}
+
+/* Failure with a NUL-terminated message. */
+static inline capsule_result capsule_failure_str(const char* message) {
+  return capsule__make_result('F', message, (uint32_t)strlen(message));
+}
+
+static inline capsule_result capsule__vprintf(char marker, const char* format, va_list args) {
+  va_list copy;
+  va_copy(copy, args);
+  int n = vsnprintf(NULL, 0, format, copy);
+  va_end(copy);
+  if (n < 0) return capsule__make_result('F', "bad format", 10);
+  char* text = (char*)malloc((size_t)n + 1);
+  if (!text) return capsule__make_result('F', "out of memory", 13);
+  vsnprintf(text, (size_t)n + 1, format, args);
+  capsule_result result = capsule__make_result(marker, text, (uint32_t)n);
+  free(text);
+  return result;
+}
+
+/* Success with a printf-formatted payload. */
+__attribute__((format(printf, 1, 2))) static inline capsule_result capsule_success_printf(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  capsule_result result = capsule__vprintf('S', format, args);
+  va_end(args);
+  return result;
+}
+
+/* Failure with a printf-formatted message. */
+__attribute__((format(printf, 1, 2))) static inline capsule_result capsule_failure_printf(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  capsule_result result = capsule__vprintf('F', format, args);
+  va_end(args);
+  return result;
+}
+
+static inline uint64_t capsule__dispatch(capsule_handler handler, const char* setter, const char* params,
+                                         uint32_t len) {
+  if (!handler) {
+    static const char prefix[] = "no handler: call ";
+    char message[64];
+    size_t n = strlen(setter);
+    memcpy(message, prefix, sizeof prefix - 1);
+    memcpy(message + sizeof prefix - 1, setter, n);
+    memcpy(message + sizeof prefix - 1 + n, " in main", 8);
+    return capsule_failure(message, (uint32_t)(sizeof prefix - 1 + n + 8)).packed;
+  }
+  char* copy = (char*)malloc((size_t)len + 1);
+  if (!copy) return capsule_failure_str("out of memory").packed;
+  if (len) memcpy(copy, params, len);
+  copy[len] = 0;
+  uint64_t packed = handler(copy, len).packed;
+  free(copy);
+  return packed;
+}
+
+/* ---- Exports the host calls -------------------------------------------------------------------------------- */
+
+CAPSULE_EXPORT("malloc") void* capsule__export_malloc(size_t size) {
+  return malloc(size);
+}
+
+CAPSULE_EXPORT("free") void capsule__export_free(void* ptr) {
+  free(ptr);
+}
+
+/* Where a host function's answer goes: size bytes plus a NUL, so that answers are C strings. A module that defines
+ * CAPSULE_CUSTOM_ALLOCATE_BUFFER before including this header exports its own allocateBuffer instead; the
+ * wrappers below free what it returns with free(). */
+#ifndef CAPSULE_CUSTOM_ALLOCATE_BUFFER
+CAPSULE_EXPORT("allocateBuffer") char* capsule__allocate_buffer(uint32_t size) {
+  char* buffer = (char*)malloc((size_t)size + 1);
+  if (buffer) buffer[size] = 0;
+  return buffer;
+}
+#endif
+
+CAPSULE_EXPORT("callHandle") uint64_t capsule__call_handle(const char* params, uint32_t len) {
+  return capsule__dispatch(capsule__handle, "capsule_set_handle", params, len);
+}
+
+CAPSULE_EXPORT("callHandleJSON") uint64_t capsule__call_handle_json(const char* params, uint32_t len) {
+  return capsule__dispatch(capsule__handle_json, "capsule_set_handle_json", params, len);
+}
+
+CAPSULE_EXPORT("callHandleHTTP") uint64_t capsule__call_handle_http(const char* params, uint32_t len) {
+  return capsule__dispatch(capsule__handle_http, "capsule_set_handle_http", params, len);
+}
+
+/* ---- Host functions ---------------------------------------------------------------------------------------- */
+
+CAPSULE_IMPORT("hostPrintString") int32_t capsule__host_print_string(const char* text, uint32_t len);
+CAPSULE_IMPORT("hostLogString") int32_t capsule__host_log_string(const char* text, uint32_t len);
+CAPSULE_IMPORT("hostTalk")
+int32_t capsule__host_talk(const char* text, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostGetEnv")
+int32_t capsule__host_get_env(const char* name, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostReadFile")
+int32_t capsule__host_read_file(const char* path, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostWriteFile")
+int32_t capsule__host_write_file(const char* path, uint32_t path_len, const char* content, uint32_t content_len,
+                                 char** ret_ptr, uint32_t* ret_len);
+
+/* Takes ownership of a host answer (allocateBuffer'd, or NULL when empty). */
+static inline capsule_buf capsule__adopt(char* ptr, uint32_t len) {
+  capsule_buf buf;
+  if (!ptr) {
+    ptr = (char*)malloc(1);
+    if (ptr) ptr[0] = 0;
+    len = 0;
+  }
+  buf.data = ptr;
+  buf.len = len;
+  return buf;
+}
+
+/* Splits an S/F answer into ok and its payload or message. */
+static inline capsule_reply capsule__adopt_reply(char* ptr, uint32_t len) {
+  capsule_reply reply;
+  reply.data = capsule__adopt(ptr, len);
+  reply.ok = reply.data.len > 0 && reply.data.data[0] == 'S';
+  if (reply.data.len > 0) {
+    memmove(reply.data.data, reply.data.data + 1, reply.data.len); /* moves the NUL too */
+    reply.data.len -= 1;
+  }
+  return reply;
+}
+
+/* Prints text and a newline on the host's standard output. */
+static inline void capsule_print_n(const char* text, uint32_t len) {
+  capsule__host_print_string(text, len);
+}
+static inline void capsule_print(const char* text) {
+  capsule_print_n(text, (uint32_t)strlen(text));
+}
+
+/* Logs text on the host's output, after a timestamp. */
+static inline void capsule_log_n(const char* text, uint32_t len) {
+  capsule__host_log_string(text, len);
+}
+static inline void capsule_log(const char* text) {
+  capsule_log_n(text, (uint32_t)strlen(text));
+}
+
+/* Sends a message to the host's demonstration function and returns its greeting. */
+static inline capsule_buf capsule_talk(const char* message) {
+  char* ptr = NULL;
+  uint32_t len = 0;
+  capsule__host_talk(message, (uint32_t)strlen(message), &ptr, &len);
+  return capsule__adopt(ptr, len);
+}
+
+/* The value of the host's environment variable name; empty when it is unset. */
+static inline capsule_buf capsule_get_env(const char* name) {
+  char* ptr = NULL;
+  uint32_t len = 0;
+  capsule__host_get_env(name, (uint32_t)strlen(name), &ptr, &len);
+  return capsule__adopt(ptr, len);
+}
+
+/* Reads a host file: ok and its content, or the host's error ("open x: no such file or directory"). */
+static inline capsule_reply capsule_read_file(const char* path) {
+  char* ptr = NULL;
+  uint32_t len = 0;
+  capsule__host_read_file(path, (uint32_t)strlen(path), &ptr, &len);
+  return capsule__adopt_reply(ptr, len);
+}
+
+/* Writes len bytes to a host file (created with mode 0644 or truncated): ok and the path, or the host's error. */
+static inline capsule_reply capsule_write_file(const char* path, const void* content, uint32_t len) {
+  char* ptr = NULL;
+  uint32_t ret_len = 0;
+  capsule__host_write_file(path, (uint32_t)strlen(path), (const char*)content, len, &ptr, &ret_len);
+  return capsule__adopt_reply(ptr, ret_len);
+}
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CAPSULE_SDK_CAPSULE_H_ */

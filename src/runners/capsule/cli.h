@@ -1,0 +1,18 @@
+// The `capsule` command: run a Capsule module's handler once (Capsule's CLI), or any WASI command (`capsule run`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace capsule::cli {
+
+// `capsule --wasm=FILE --params=...`: calls the module's callHandle and prints its answer. Returns the exit code.
+int HandlerMain(const std::vector<std::string>& args);
+
+// `capsule run FILE.wasm [--dir ...] [--env ...] [-- ARGS...]`: runs a WASI command. Returns its exit code.
+int RunMain(const std::vector<std::string>& args);
+
+// The version line printed by --version.
+std::string VersionLine();
+
+}  // namespace capsule::cli

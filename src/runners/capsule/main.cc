@@ -1,0 +1,17 @@
+// Entry point of the `capsule` command: `capsule run ...` runs a WASI command, anything else is Capsule's CLI.
+#include <string>
+#include <vector>
+
+#include "runners/capsule/cli.h"
+
+namespace capsule::cli {
+
+std::string VersionLine() { return "capsule v" CAPSULE_VERSION " (Capsule C++, V8 engine)"; }
+
+}  // namespace capsule::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "run") return capsule::cli::RunMain({args.begin() + 1, args.end()});
+  return capsule::cli::HandlerMain(args);
+}

@@ -1,0 +1,93 @@
+#include "runners/capsule/sandbox_flags.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "capsule/abi.h"
+#include "capsule/host.h"
+
+namespace capsule::cli {
+namespace {
+
+// "HOST[:GUEST]" -> a preopen; GUEST defaults to HOST.
+WasiOptions::Preopen ParseDir(const std::string& spec) {
+  auto colon = spec.find(':');
+  if (colon == std::string::npos) return {spec, spec};
+  return {spec.substr(0, colon), spec.substr(colon + 1)};
+}
+
+}  // namespace
+
+void SandboxFlags::Register(runners::FlagSet& flags) {
+  flags.Repeated("dir", &dirs, "give the guest a host directory, as GUEST (default: the same path)", "HOST[:GUEST]");
+  flags.Repeated("env", &env, "set an environment variable for the guest", "K=V");
+  flags.String("timeout", &timeout, "interrupt the guest after this long (e.g. 500ms, 5s)", "DURATION");
+  flags.String("max-memory", &max_memory, "cap the guest's linear memory (e.g. 64MiB)", "SIZE");
+}
+
+void PrintError(const std::string& message) { std::fprintf(stderr, "capsule: error: %s\n", message.c_str()); }
+
+std::string DescribeCallError(const Error& error, const SandboxFlags& sandbox) {
+  if (error.code == ErrorCode::kInterrupted && !sandbox.timeout.empty())
+    return "timeout: the module ran longer than --timeout=" + sandbox.timeout + " and was interrupted";
+  return std::string(error.code_name()) + ": " + error.message;
+}
+
+Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& sandbox,
+                         std::vector<std::string> guest_args, bool capsule_abi) {
+  Prepared p;
+  CompileOptions compile;
+  if (!sandbox.max_memory.empty()) {
+    auto bytes = runners::ParseSize(sandbox.max_memory);
+    if (!bytes) return bytes.take_error();
+    uint64_t pages = *bytes / 65536;
+    if (pages == 0) return Fail(ErrorCode::kInvalidArgument, "--max-memory must be at least 64KiB (one page)");
+    compile.max_memory_pages = pages > 65536 ? 65536 : static_cast<uint32_t>(pages);
+  }
+  if (!sandbox.timeout.empty()) {
+    auto timeout = runners::ParseDuration(sandbox.timeout);
+    if (!timeout) return timeout.take_error();
+    p.call_options.deadline = std::chrono::steady_clock::now() + *timeout;
+  }
+  for (const auto& kv : sandbox.env)
+    if (kv.find('=') == std::string::npos)
+      return Fail(ErrorCode::kInvalidArgument, "--env needs K=V, got \"" + kv + "\"");
+
+  auto engine = Engine::Create();
+  if (!engine) return engine.take_error();
+  auto module = (*engine)->Compile(wasm, compile);
+  if (!module) return module.take_error();
+
+  auto linker = std::make_shared<Linker>();
+  AddWasiToLinker(*linker);
+  HostOptions host;
+  // hostGetEnv sees --env first, then the process environment (as Capsule did).
+  host.env = [env = sandbox.env, process = ProcessEnv()](std::string_view name) -> std::optional<std::string> {
+    for (const auto& kv : env)
+      if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 && kv[name.size()] == '=')
+        return kv.substr(name.size() + 1);
+    return process(name);
+  };
+  AddCapsuleHostFunctions(*linker, host);
+
+  WasiOptions wasi;
+  wasi.args = std::move(guest_args);
+  wasi.env = sandbox.env;
+  for (const auto& d : sandbox.dirs) wasi.preopens.push_back(ParseDir(d));
+  auto wasi_context = WasiContext::Create(wasi);
+  if (!wasi_context) return wasi_context.take_error();
+  p.wasi = std::move(*wasi_context);
+
+  auto context = (*engine)->NewContext();
+  if (!context) return context.take_error();
+  p.context = std::move(*context);
+  InstanceData data;
+  data.set<WasiContext>(p.wasi.get());
+  auto instance = capsule_abi ? InstantiateCapsuleModule(*p.context, *module, linker, std::move(data))
+                              : p.context->Instantiate(*module, linker, std::move(data));
+  if (!instance) return instance.take_error();
+  p.instance = std::move(*instance);
+  return p;
+}
+
+}  // namespace capsule::cli

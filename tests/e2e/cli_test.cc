@@ -1,0 +1,184 @@
+// End-to-end tests of the `capsule` binary: Capsule's CLI mode, `capsule run`, and every user-facing error.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "process.h"
+#include "tiny_http_server.h"
+
+namespace capsule::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunResult Capsule(std::vector<std::string> args, RunOptions options = {}) {
+  args.insert(args.begin(), BinaryPath("capsule"));
+  return RunProcess(args, options);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string ReadGuest(const std::string& name) { return ReadAll(GuestPath(name)); }
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = MakeTempDir(); }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string dir_;
+};
+
+TEST_F(CliTest, HelpAndVersion) {
+  auto r = Capsule({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--wasm=FILE"), std::string::npos);
+  EXPECT_NE(r.out.find("--params=INPUT"), std::string::npos);
+  EXPECT_NE(r.out.find("capsule run"), std::string::npos);
+  r = Capsule({"run", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--dir=HOST[:GUEST]"), std::string::npos);
+  r = Capsule({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("capsule v"), std::string::npos);
+}
+
+TEST_F(CliTest, CallsTheHandlerLikeCapsule) {
+  RunOptions options;
+  options.env = {"MESSAGE=from the host"};
+  auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=Bob"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Environment variable -> MESSAGE: from the host\nHello Bob\n");
+  EXPECT_EQ(r.err, "");
+  // Go-style single dash and separate values work too.
+  r = Capsule({"-wasm", GuestPath("cli_hello"), "-params", "Jane Doe"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Hello Jane Doe\n"), std::string::npos);
+}
+
+TEST_F(CliTest, ModuleFailureIsPrintedWithExitOne) {
+  auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=fail"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("you asked me to fail\n"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, TrapIsReportedWithTheMessage) {
+  auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=trap"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("trap"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unreachable"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, TimeoutInterruptsALoopingHandler) {
+  auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=loop", "--timeout=300ms"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--timeout=300ms"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ClearErrorsForBadModules) {
+  auto r = Capsule({"--wasm=" + dir_ + "/missing.wasm"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot open " + dir_ + "/missing.wasm"), std::string::npos) << r.err;
+
+  r = Capsule({"--wasm=" + Write("notes.txt", "hello, I am text")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is not a WebAssembly module"), std::string::npos) << r.err;
+
+  std::string truncated = ReadGuest("cli_hello");
+  truncated.resize(truncated.size() / 3);
+  r = Capsule({"--wasm=" + Write("broken.wasm", truncated)});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("invalid module"), std::string::npos) << r.err;
+
+  r = Capsule({"--wasm=" + dir_});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UnknownImportIsNamed) {
+  auto r = Capsule({"run", GuestPath("engine_basics")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("\"env\".\"host_"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UsageErrors) {
+  auto r = Capsule({"--wasm=x.wasm", "--bogus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown flag --bogus"), std::string::npos);
+  r = Capsule({});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no module given"), std::string::npos);
+  r = Capsule({"run"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = Capsule({"--wasm=x.wasm", "--timeout=soon"});
+  EXPECT_NE(r.exit_code, 0);
+}
+
+TEST_F(CliTest, DownloadsWithTheAuthHeader) {
+  TinyHttpServer server({{"/hello.wasm", {200, ReadGuest("cli_hello")}}, {"/text", {200, "not wasm"}}});
+  std::string saved = dir_ + "/downloaded.wasm";
+  auto r = Capsule({"--url=" + server.url("/hello.wasm"), "--wasm=" + saved, "--authHeaderName=PRIVATE-TOKEN",
+                    "--authHeaderValue=IlovePandas", "--params=Bob"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Hello Bob"), std::string::npos);
+  EXPECT_EQ(ReadAll(saved), ReadGuest("cli_hello"));
+  ASSERT_FALSE(server.requests().empty());
+  EXPECT_NE(server.requests()[0].find("PRIVATE-TOKEN: IlovePandas"), std::string::npos);
+
+  r = Capsule({"--url=" + server.url("/missing.wasm"), "--wasm=" + dir_ + "/x.wasm"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("HTTP status 404"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/x.wasm"));
+
+  r = Capsule({"--url=" + server.url("/text"), "--wasm=" + dir_ + "/y.wasm"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is not a WebAssembly module"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, FailedDownloadIsReported) {
+  int port;
+  {
+    TinyHttpServer closed({});
+    port = closed.port();
+  }
+  auto r = Capsule({"--url=http://127.0.0.1:" + std::to_string(port) + "/m.wasm", "--wasm=" + dir_ + "/m.wasm"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("download of http://127.0.0.1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("failed"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, RunsAWasiCommand) {
+  fs::create_directory(dir_ + "/data");
+  RunOptions options;
+  options.stdin_data = "line from stdin\nsecond line\n";
+  auto r = Capsule({"run", GuestPath("cli_wasi_command"), "--dir", dir_ + "/data:/data", "--env", "WHO=tester", "--",
+                    "first-arg"},
+                   options);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.out, "argc=2 argv1=first-arg stdin=line from stdin WHO=tester\n");
+  EXPECT_EQ(r.err, "done\n");
+  EXPECT_EQ(ReadAll(dir_ + "/data/out.txt"), "line from stdin|tester\n");
+}
+
+TEST_F(CliTest, RunRefusesToLeaveThePreopen) {
+  fs::create_directory(dir_ + "/data");
+  Write("outside.txt", "secret");
+  fs::create_directory_symlink(dir_, dir_ + "/data/link-out");
+  Write("secret.txt", "secret");
+  auto r = Capsule({"run", GuestPath("cli_wasi_command"), "--dir", dir_ + "/data:/data", "--", "escape"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("OPENED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/data/../outside.txt: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/etc/passwd: "), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace capsule::testing

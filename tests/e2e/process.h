@@ -1,0 +1,38 @@
+// Test support: run a real binary with given stdin, environment and working directory; capture its output.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace capsule::testing {
+
+// How to run a process.
+struct RunOptions {
+  std::string stdin_data;            // written to its stdin, which is then closed
+  std::vector<std::string> env;      // "K=V" entries added to (or replacing in) the test's environment
+  std::string cwd;                   // working directory; empty: the test's
+  std::chrono::milliseconds timeout{60000};  // killed (SIGKILL) after this long
+};
+
+// What the process did.
+struct RunResult {
+  int exit_code = -1;  // exit status, or 128 + signal when killed by a signal
+  std::string out;
+  std::string err;
+  bool timed_out = false;
+};
+
+// Runs argv[0] (a path) with argv, waits for it and returns its output and exit status.
+RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// Path of a built runner, e.g. BinaryPath("capsule") -> <build>/src/runners/capsule/capsule.
+std::string BinaryPath(const std::string& runner);
+
+// Path of a built guest module, e.g. GuestPath("hello") -> <build>/guests/hello.wasm.
+std::string GuestPath(const std::string& name);
+
+// A fresh empty directory under the system temp dir, removed by the caller (or left for inspection).
+std::string MakeTempDir();
+
+}  // namespace capsule::testing
