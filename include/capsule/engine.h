@@ -84,6 +84,11 @@ class Context {
  public:
   virtual ~Context() = default;
 
+  // Engine::Compile, done with this context's resources: cheaper for a single-threaded runner (V8: no second
+  // isolate). The module is the same shareable Module.
+  virtual Result<std::shared_ptr<const Module>> Compile(std::span<const uint8_t> wasm,
+                                                        const CompileOptions& options = {}) = 0;
+
   // Binds every import of module to the linker's host functions and instantiates it. Runs the module's start
   // section, not WASI's `_start`. data is the instance's initial host data (seen by host functions the start
   // section calls). Errors: kLinkError naming the first import that cannot be bound, kTrap if the start section

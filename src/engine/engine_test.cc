@@ -300,6 +300,30 @@ TEST_F(EngineTest, ModuleIsSharedAcrossThreads) {
   EXPECT_EQ(ok.load(), 3);
 }
 
+TEST(EngineCompileTest, ContextCompiledModuleIsShareable) {
+  auto bytes = ReadFileBytes(std::string(CAPSULE_GUEST_DIR) + "/engine_basics.wasm");
+  ASSERT_TRUE(bytes.ok());
+  auto context = TheEngine()->NewContext();
+  ASSERT_TRUE(context.ok());
+  auto module = (*context)->Compile(*bytes);
+  ASSERT_TRUE(module.ok()) << module.error().message;
+  auto here = (*context)->Instantiate(*module, BasicsLinker());
+  ASSERT_TRUE(here.ok());
+  EXPECT_EQ((*(*here)->Call("add", std::vector<Value>{Value::I32(2), Value::I32(3)}))[0].i32(), 5);
+  int elsewhere = 0;
+  std::thread other([&] {
+    auto ctx = TheEngine()->NewContext();
+    auto instance = (*ctx)->Instantiate(*module, BasicsLinker());
+    if (instance) elsewhere = (*(*instance)->Call("add", std::vector<Value>{Value::I32(4), Value::I32(5)}))[0].i32();
+  });
+  other.join();
+  EXPECT_EQ(elsewhere, 9);
+  std::vector<uint8_t> junk = {0, 'a', 's', 'm', 2, 0, 0, 0};
+  auto bad = (*context)->Compile(junk);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidModule);
+}
+
 TEST(EngineLinkTest, MissingImportIsNamed) {
   auto module = CompileGuest("engine_basics");
   auto linker = BasicsLinker();

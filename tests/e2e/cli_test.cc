@@ -64,6 +64,25 @@ TEST_F(CliTest, CallsTheHandlerLikeCapsule) {
   EXPECT_NE(r.out.find("Hello Jane Doe\n"), std::string::npos);
 }
 
+TEST_F(CliTest, RunsLegacyModulesWithPositionalArguments) {
+  // capsulemodule modules (Capsule v0.2/v0.3) take the CLI arguments joined with "²".
+  auto r = Capsule({"--wasm=" + GuestPath("abi_legacy"), "hello", "Bob", "Morane"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Hello Bob,Morane\n");
+  r = Capsule({"-mode=cli", "-wasm=" + GuestPath("abi_legacy"), "fail42"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "bad]:thing (42)\n");
+  // v0.2.x host functions have no result; the same host serves them.
+  RunOptions options;
+  options.env = {"LEGACY_VAR=old school"};
+  r = Capsule({"--wasm=" + GuestPath("abi_legacy_v02"), "--", "env", "LEGACY_VAR"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "old school\n");
+  r = Capsule({"--mode=http", "--wasm=" + GuestPath("abi_legacy")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("capsule-http"), std::string::npos);
+}
+
 TEST_F(CliTest, ModuleFailureIsPrintedWithExitOne) {
   auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=fail"});
   EXPECT_EQ(r.exit_code, 1);

@@ -13,6 +13,11 @@ namespace {
 // background right after the baseline compile, which gave the best compute times.
 constexpr char kV8Flags[] = "--no-wasm-dynamic-tiering";
 
+// The context whose isolate is left entered on this thread (see MakeCurrent), or nullptr.
+thread_local V8Context* t_entered = nullptr;
+// How many V8Instance calls are running on this thread; the entered isolate may only change at depth 0.
+thread_local int t_call_depth = 0;
+
 v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
   return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
       .ToLocalChecked();
@@ -54,7 +59,6 @@ v8::Isolate* V8Engine::NewIsolate(v8::ArrayBuffer::Allocator* allocator) {
 Result<std::shared_ptr<const Module>> V8Engine::Compile(std::span<const uint8_t> wasm, const CompileOptions& options) {
   auto parsed = ParseModule(wasm, options.max_memory_pages);
   if (!parsed) return parsed.take_error();
-
   std::lock_guard lock(compile_mu_);
   if (!compile_isolate_) {
     compile_allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
@@ -65,19 +69,39 @@ Result<std::shared_ptr<const Module>> V8Engine::Compile(std::span<const uint8_t>
   }
   v8::Isolate::Scope isolate_scope(compile_isolate_);
   v8::HandleScope handles(compile_isolate_);
-  v8::Local<v8::Context> context = compile_context_.Get(compile_isolate_);
-  v8::Context::Scope context_scope(context);
-  v8::TryCatch try_catch(compile_isolate_);
-  const auto& bytes = parsed->bytes;
   v8::Local<v8::WasmModuleObject> object;
-  if (!v8::WasmModuleObject::Compile(compile_isolate_, v8::MemorySpan<const uint8_t>(bytes.data(), bytes.size()))
-           .ToLocal(&object)) {
-    std::string text = ExceptionText(compile_isolate_, context, try_catch);
+  auto module = CompileIn(compile_isolate_, compile_context_.Get(compile_isolate_), std::move(*parsed), &object);
+  if (!module) return module.take_error();
+  return std::shared_ptr<const Module>(std::move(*module));
+}
+
+Result<std::shared_ptr<const V8Module>> CompileIn(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                                  ParsedModule parsed, v8::Local<v8::WasmModuleObject>* object) {
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate);
+  const auto& bytes = parsed.bytes;
+  if (!v8::WasmModuleObject::Compile(isolate, v8::MemorySpan<const uint8_t>(bytes.data(), bytes.size()))
+           .ToLocal(object)) {
+    std::string text = ExceptionText(isolate, context, try_catch);
     auto colon = text.find("(): ");  // "WebAssembly.Module(): Compiling function #1 failed: ..."
     if (colon != std::string::npos) text = text.substr(colon + 4);
     return Fail(ErrorCode::kInvalidModule, "invalid module: " + text);
   }
-  return std::shared_ptr<const Module>(std::make_shared<V8Module>(std::move(parsed->info), object->GetCompiledModule()));
+  return std::make_shared<const V8Module>(std::move(parsed.info), (*object)->GetCompiledModule());
+}
+
+Result<std::shared_ptr<const Module>> V8Context::Compile(std::span<const uint8_t> wasm, const CompileOptions& options) {
+  auto parsed = ParseModule(wasm, options.max_memory_pages);
+  if (!parsed) return parsed.take_error();
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handles(isolate_);
+  v8::Local<v8::WasmModuleObject> object;
+  auto module = CompileIn(isolate_, context(), std::move(*parsed), &object);
+  if (!module) return module.take_error();
+  auto& cached = modules_[module->get()];
+  cached.module = *module;
+  cached.object.Reset(isolate_, object);
+  return std::shared_ptr<const Module>(std::move(*module));
 }
 
 Result<std::unique_ptr<Context>> V8Engine::NewContext() {
@@ -102,22 +126,15 @@ V8Context::V8Context(std::shared_ptr<V8Engine> engine) : engine_(std::move(engin
     instance_constructor_.Reset(isolate_, ctor.As<v8::Function>());
 }
 
-namespace {
-// The isolate a V8Context left entered on this thread (see MakeCurrent), or nullptr.
-thread_local v8::Isolate* t_entered = nullptr;
-// How many V8Instance calls are running on this thread; the entered isolate may only change at depth 0.
-thread_local int t_call_depth = 0;
-}  // namespace
-
 ThreadCallDepth::ThreadCallDepth() { ++t_call_depth; }
 ThreadCallDepth::~ThreadCallDepth() { --t_call_depth; }
 int ThreadCallDepth::Get() { return t_call_depth; }
 
 void V8Context::MakeCurrent() {
-  if (t_entered == isolate_ && v8::Isolate::GetCurrent() == isolate_) return;
-  if (t_entered && v8::Isolate::GetCurrent() == t_entered) t_entered->Exit();
+  if (t_entered == this && v8::Isolate::GetCurrent() == isolate_) return;
+  if (t_entered && v8::Isolate::GetCurrent() == t_entered->isolate_) t_entered->isolate_->Exit();
   isolate_->Enter();
-  t_entered = isolate_;
+  t_entered = this;
 }
 
 V8Context::~V8Context() {
@@ -127,7 +144,7 @@ V8Context::~V8Context() {
     instance_constructor_.Reset();
     context_.Reset();
   }
-  if (t_entered == isolate_) {
+  if (t_entered == this) {
     if (v8::Isolate::GetCurrent() == isolate_) isolate_->Exit();
     t_entered = nullptr;
   }

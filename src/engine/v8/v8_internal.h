@@ -42,6 +42,8 @@ class V8Context : public Context {
   // Makes this isolate the calling thread's current one and leaves it entered between calls, which saves V8's
   // per-thread bookkeeping (a lock and several thread-local writes) on every call. No-op when already current.
   void MakeCurrent();
+  // Compiles in this context's isolate and caches the module object for instantiation here.
+  Result<std::shared_ptr<const Module>> Compile(std::span<const uint8_t> wasm, const CompileOptions& options) override;
   V8Engine& engine() { return *engine_; }
 
  private:
@@ -173,6 +175,10 @@ class V8Instance : public Instance {
   int depth_ = 0;
   bool healthy_ = true;
 };
+
+// Compiles parsed in isolate (whose context is given); object receives V8's module object.
+Result<std::shared_ptr<const V8Module>> CompileIn(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                                  ParsedModule parsed, v8::Local<v8::WasmModuleObject>* object);
 
 // Converts a V8 exception or message into readable text.
 std::string ExceptionText(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch);

@@ -55,7 +55,10 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
 
   auto engine = Engine::Create();
   if (!engine) return engine.take_error();
-  auto module = (*engine)->Compile(wasm, compile);
+  auto context = (*engine)->NewContext();
+  if (!context) return context.take_error();
+  p.context = std::move(*context);
+  auto module = p.context->Compile(wasm, compile);
   if (!module) return module.take_error();
 
   auto linker = std::make_shared<Linker>();
@@ -78,9 +81,6 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
   if (!wasi_context) return wasi_context.take_error();
   p.wasi = std::move(*wasi_context);
 
-  auto context = (*engine)->NewContext();
-  if (!context) return context.take_error();
-  p.context = std::move(*context);
   InstanceData data;
   data.set<WasiContext>(p.wasi.get());
   auto instance = capsule_abi ? InstantiateCapsuleModule(*p.context, *module, linker, std::move(data))
