@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${1:-}" = "--sanitize" ]; then
   export BUILD_DIR=${BUILD_DIR:-$root/build-asan}
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+  export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   "$root/scripts/build.sh" -DCAPSULE_SANITIZE=ON -DCAPSULE_BUILD_BENCH=OFF
 else

@@ -37,8 +37,9 @@ void DeadlineWatchdog::Run() {
       continue;
     }
     auto first = entries_.begin();
-    if (Clock::now() < first->first) {
-      cv_.wait_until(lock, first->first);
+    const Clock::time_point when = first->first;  // a copy: Cancel may erase the entry while we wait
+    if (Clock::now() < when) {
+      cv_.wait_until(lock, when);
       continue;
     }
     // Interrupt under the lock: Cancel() returning means the interrupt either happened or never will.
