@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "capsule/engine.h"
@@ -42,6 +43,8 @@ class V8Context : public Context {
   // Makes this isolate the calling thread's current one and leaves it entered between calls, which saves V8's
   // per-thread bookkeeping (a lock and several thread-local writes) on every call. No-op when already current.
   void MakeCurrent();
+  // Undoes MakeCurrent if this context is the calling thread's current one.
+  void LeaveCurrent();
   // Compiles in this context's isolate and caches the module object for instantiation here.
   Result<std::shared_ptr<const Module>> Compile(std::span<const uint8_t> wasm, const CompileOptions& options) override;
   V8Engine& engine() { return *engine_; }
@@ -60,6 +63,7 @@ class V8Context : public Context {
     v8::Global<v8::WasmModuleObject> object;
   };
   std::map<const V8Module*, CachedModule> modules_;
+  std::optional<v8::HandleScope> base_scope_;  // open while this context is current (see MakeCurrent)
 };
 
 // The process-wide engine: V8's platform, a private isolate for compilation, the deadline watchdog.
@@ -80,6 +84,10 @@ class V8Engine : public Engine, public std::enable_shared_from_this<V8Engine> {
   std::unique_ptr<v8::ArrayBuffer::Allocator> compile_allocator_;
   v8::Isolate* compile_isolate_ = nullptr;
   v8::Global<v8::Context> compile_context_;
+  static constexpr int kCompilesPerGc = 32;
+  static constexpr size_t kBytesPerGc = 8u << 20;
+  int compiles_since_gc_ = 0;
+  size_t bytes_since_gc_ = 0;
   DeadlineWatchdog watchdog_;
 };
 
