@@ -15,5 +15,5 @@ function(capsule_add_test)
   target_compile_definitions(${name} PRIVATE CAPSULE_GUEST_DIR="${CAPSULE_GUEST_DIR}"
                                              CAPSULE_BINARY_DIR="${CMAKE_BINARY_DIR}")
   add_dependencies(${name} guests)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
+  gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
 endfunction()

@@ -1,0 +1,29 @@
+// The implementation behind the public WasiContext: what one instance's WASI functions share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capsule/wasi.h"
+#include "fd_table.h"
+
+namespace capsule::wasi {
+
+// A list of NUL-terminated strings laid out as args_get / environ_get copy them into the guest.
+struct StringList {
+  std::string blob;               // every string followed by its NUL
+  std::vector<uint32_t> offsets;  // where each string starts in blob
+};
+
+// The WASI state of one instance. Created by WasiContext::Create.
+class WasiState final : public WasiContext {
+ public:
+  explicit WasiState(uint32_t max_fds) : fds(max_fds) {}
+
+  FdTable fds;
+  StringList args;
+  StringList env;
+};
+
+}  // namespace capsule::wasi
