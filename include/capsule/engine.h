@@ -137,8 +137,7 @@ class Instance {
                       const CallOptions& options = {}) = 0;
 
   // Convenience: looks up and calls the export `name`, returning its results.
-  Result<std::vector<Value>> Call(std::string_view name, std::span<const Value> args,
-                                  const CallOptions& options = {});
+  Result<std::vector<Value>> Call(std::string_view name, std::span<const Value> args, const CallOptions& options = {});
 
   // The exported linear memory "memory" (or the first memory), or nullptr when the module has none.
   virtual Memory* memory() = 0;

@@ -31,7 +31,7 @@ Result<std::vector<uint8_t>> LoadModule(const ModuleSource& source);
 
 // Downloads url into memory (following redirects), with an optional header. Errors: kIo with curl's reason or the
 // HTTP status.
-Result<std::string> DownloadUrl(const std::string& url, const std::string& header_name,
-                                const std::string& header_value, std::chrono::seconds timeout, uint64_t max_bytes);
+Result<std::string> DownloadUrl(const std::string& url, const std::string& header_name, const std::string& header_value,
+                                std::chrono::seconds timeout, uint64_t max_bytes);
 
 }  // namespace capsule

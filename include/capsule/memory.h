@@ -20,7 +20,10 @@ class Memory {
   virtual ~Memory() = default;
 
   // Current size in bytes.
-  size_t size() { Sync(); return size_; }
+  size_t size() {
+    Sync();
+    return size_;
+  }
 
   // The bytes [offset, offset + len), or kTrap "out of bounds memory access" when they do not all exist.
   Result<std::span<uint8_t>> Span(uint64_t offset, uint64_t len) {

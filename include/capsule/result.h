@@ -34,7 +34,9 @@ struct Error {
 };
 
 // Builds an Error; the usual way to fail: `return Fail(ErrorCode::kIo, "cannot read " + path);`
-inline Error Fail(ErrorCode code, std::string message) { return Error{code, std::move(message), 0}; }
+inline Error Fail(ErrorCode code, std::string message) {
+  return Error{code, std::move(message), 0};
+}
 
 // A value or an Error. Holds exactly one of them; value() on an error (or error() on a value) is a bug.
 template <class T>
@@ -118,8 +120,8 @@ inline const char* Error::code_name() const {
 }  // namespace capsule
 
 // Propagates an error from an expression returning Status or Result<T>.
-#define CAPSULE_RETURN_IF_ERROR(expr)              \
-  do {                                             \
-    auto capsule_status_ = (expr);                 \
+#define CAPSULE_RETURN_IF_ERROR(expr)                               \
+  do {                                                              \
+    auto capsule_status_ = (expr);                                  \
     if (!capsule_status_.ok()) return capsule_status_.take_error(); \
   } while (0)

@@ -25,10 +25,30 @@ struct Value {
     double f64;
   } of;
 
-  static Value I32(int32_t v) { Value x; x.type = ValType::kI32; x.of.i32 = v; return x; }
-  static Value I64(int64_t v) { Value x; x.type = ValType::kI64; x.of.i64 = v; return x; }
-  static Value F32(float v) { Value x; x.type = ValType::kF32; x.of.f32 = v; return x; }
-  static Value F64(double v) { Value x; x.type = ValType::kF64; x.of.f64 = v; return x; }
+  static Value I32(int32_t v) {
+    Value x;
+    x.type = ValType::kI32;
+    x.of.i32 = v;
+    return x;
+  }
+  static Value I64(int64_t v) {
+    Value x;
+    x.type = ValType::kI64;
+    x.of.i64 = v;
+    return x;
+  }
+  static Value F32(float v) {
+    Value x;
+    x.type = ValType::kF32;
+    x.of.f32 = v;
+    return x;
+  }
+  static Value F64(double v) {
+    Value x;
+    x.type = ValType::kF64;
+    x.of.f64 = v;
+    return x;
+  }
 
   int32_t i32() const { return of.i32; }
   int64_t i64() const { return of.i64; }

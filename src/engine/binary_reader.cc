@@ -31,7 +31,9 @@ std::optional<uint32_t> BinaryReader::U32() {
   return static_cast<uint32_t>(*v);
 }
 
-std::optional<uint64_t> BinaryReader::U64() { return Leb(64); }
+std::optional<uint64_t> BinaryReader::U64() {
+  return Leb(64);
+}
 
 std::optional<std::span<const uint8_t>> BinaryReader::Bytes(size_t n) {
   if (failed_ || n > bytes_.size() - pos_) {

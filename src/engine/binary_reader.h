@@ -15,8 +15,8 @@ class BinaryReader {
   explicit BinaryReader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
 
   std::optional<uint8_t> Byte();
-  std::optional<uint32_t> U32();  // unsigned LEB128, at most 5 bytes
-  std::optional<uint64_t> U64();  // unsigned LEB128, at most 10 bytes
+  std::optional<uint32_t> U32();      // unsigned LEB128, at most 5 bytes
+  std::optional<uint64_t> U64();      // unsigned LEB128, at most 10 bytes
   std::optional<std::string> Name();  // u32 length + bytes
   // The next n bytes as a span, advancing past them.
   std::optional<std::span<const uint8_t>> Bytes(size_t n);

@@ -328,9 +328,8 @@ TEST(EngineLinkTest, MissingImportIsNamed) {
   auto module = CompileGuest("engine_basics");
   auto linker = BasicsLinker();
   Linker partial;
-  partial.Define("env", "host_add", kI32x2_I32, [](Caller&, std::span<const Value>, std::span<Value>) {
-    return Status::Ok();
-  });
+  partial.Define("env", "host_add", kI32x2_I32,
+                 [](Caller&, std::span<const Value>, std::span<Value>) { return Status::Ok(); });
   auto context = TheEngine()->NewContext();
   auto instance = (*context)->Instantiate(module, std::make_shared<Linker>(std::move(partial)));
   ASSERT_FALSE(instance.ok());
@@ -341,8 +340,8 @@ TEST(EngineLinkTest, MissingImportIsNamed) {
 TEST(EngineLinkTest, SignatureMismatchIsNamed) {
   auto module = CompileGuest("engine_basics");
   auto linker = BasicsLinker();
-  linker->Define("env", "host_add", FuncType{{ValType::kI32}, {}}, [](Caller&, std::span<const Value>,
-                                                                       std::span<Value>) { return Status::Ok(); });
+  linker->Define("env", "host_add", FuncType{{ValType::kI32}, {}},
+                 [](Caller&, std::span<const Value>, std::span<Value>) { return Status::Ok(); });
   // Both signatures are offered: the matching one binds.
   ASSERT_TRUE(linker->Check(module->info()).ok());
   Linker wrong;
@@ -362,10 +361,9 @@ TEST(EngineCompileTest, RejectsGarbage) {
   EXPECT_NE(r.error().message.find("not a WebAssembly module"), std::string::npos);
 
   // A valid header and a function whose body does not type-check.
-  std::vector<uint8_t> bad = {0, 'a', 's', 'm', 1, 0, 0, 0,
-                              1, 4, 1, 0x60, 0, 0,        // type: () -> ()
-                              3, 2, 1, 0,                 // one function of type 0
-                              10, 5, 1, 3, 0, 0x41, 0x0b};  // body: i32.const (missing immediate) end
+  std::vector<uint8_t> bad = {0,  'a', 's', 'm', 1, 0,    0,   0, 1, 4, 1, 0x60, 0, 0,  // type: () -> ()
+                              3,  2,   1,   0,                                          // one function of type 0
+                              10, 5,   1,   3,   0, 0x41, 0x0b};  // body: i32.const (missing immediate) end
   r = engine->Compile(bad);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidModule);

@@ -9,27 +9,27 @@ void Linker::Define(std::string module, std::string name, FuncType type, HostFun
       def->fn = std::move(fn);
       return;
     }
-  defs_.push_back(std::make_unique<HostFuncDef>(HostFuncDef{std::move(module), std::move(name), std::move(type),
-                                                            std::move(fn)}));
+  defs_.push_back(
+      std::make_unique<HostFuncDef>(HostFuncDef{std::move(module), std::move(name), std::move(type), std::move(fn)}));
   list.push_back(defs_.back().get());
 }
 
 Result<const HostFuncDef*> Linker::Resolve(const ImportInfo& import) const {
   std::string what = "import \"" + import.module + "\".\"" + import.name + "\"";
   if (import.kind != ExternKind::kFunc)
-    return Fail(ErrorCode::kLinkError, "unknown " + what + " (a " + ExternKindName(import.kind) +
-                                           "; only function imports can be provided)");
+    return Fail(ErrorCode::kLinkError,
+                "unknown " + what + " (a " + ExternKindName(import.kind) + "; only function imports can be provided)");
   auto it = by_name_.find({import.module, import.name});
   if (it == by_name_.end())
-    return Fail(ErrorCode::kLinkError, "unknown " + what + " " + import.func_type.ToString() +
-                                           ": the host does not provide it");
+    return Fail(ErrorCode::kLinkError,
+                "unknown " + what + " " + import.func_type.ToString() + ": the host does not provide it");
   std::string offered;
   for (const HostFuncDef* def : it->second) {
     if (def->type == import.func_type) return def;
     offered += (offered.empty() ? "" : " or ") + def->type.ToString();
   }
-  return Fail(ErrorCode::kLinkError, what + " has signature " + import.func_type.ToString() +
-                                         " but the host provides " + offered);
+  return Fail(ErrorCode::kLinkError,
+              what + " has signature " + import.func_type.ToString() + " but the host provides " + offered);
 }
 
 Status Linker::Check(const ModuleInfo& module) const {

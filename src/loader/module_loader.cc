@@ -52,8 +52,8 @@ Status SaveAtomically(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
-Result<std::string> DownloadUrl(const std::string& url, const std::string& header_name,
-                                const std::string& header_value, std::chrono::seconds timeout, uint64_t max_bytes) {
+Result<std::string> DownloadUrl(const std::string& url, const std::string& header_name, const std::string& header_value,
+                                std::chrono::seconds timeout, uint64_t max_bytes) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::string what = "download of " + url + " failed: ";
@@ -89,8 +89,8 @@ Result<std::vector<uint8_t>> LoadModule(const ModuleSource& source) {
   std::vector<uint8_t> bytes;
   std::string name;
   if (!source.url.empty()) {
-    auto body = DownloadUrl(source.url, source.auth_header_name, source.auth_header_value, source.timeout,
-                            source.max_bytes);
+    auto body =
+        DownloadUrl(source.url, source.auth_header_name, source.auth_header_value, source.timeout, source.max_bytes);
     if (!body) return body.take_error();
     name = source.url;
     bytes.assign(body->begin(), body->end());

@@ -23,7 +23,9 @@ std::string ReadAll(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::string ReadGuest(const std::string& name) { return ReadAll(GuestPath(name)); }
+std::string ReadGuest(const std::string& name) {
+  return ReadAll(GuestPath(name));
+}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -178,9 +180,9 @@ TEST_F(CliTest, RunsAWasiCommand) {
   fs::create_directory(dir_ + "/data");
   RunOptions options;
   options.stdin_data = "line from stdin\nsecond line\n";
-  auto r = Capsule({"run", GuestPath("cli_wasi_command"), "--dir", dir_ + "/data:/data", "--env", "WHO=tester", "--",
-                    "first-arg"},
-                   options);
+  auto r = Capsule(
+      {"run", GuestPath("cli_wasi_command"), "--dir", dir_ + "/data:/data", "--env", "WHO=tester", "--", "first-arg"},
+      options);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_EQ(r.out, "argc=2 argv1=first-arg stdin=line from stdin WHO=tester\n");
   EXPECT_EQ(r.err, "done\n");

@@ -101,7 +101,9 @@ std::string BinaryPath(const std::string& runner) {
   return std::string(CAPSULE_BINARY_DIR) + "/src/runners/" + runner + "/" + runner;
 }
 
-std::string GuestPath(const std::string& name) { return std::string(CAPSULE_GUEST_DIR) + "/" + name + ".wasm"; }
+std::string GuestPath(const std::string& name) {
+  return std::string(CAPSULE_GUEST_DIR) + "/" + name + ".wasm";
+}
 
 std::string MakeTempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "capsule-test-XXXXXX").string();

@@ -9,9 +9,9 @@ namespace capsule::testing {
 
 // How to run a process.
 struct RunOptions {
-  std::string stdin_data;            // written to its stdin, which is then closed
-  std::vector<std::string> env;      // "K=V" entries added to (or replacing in) the test's environment
-  std::string cwd;                   // working directory; empty: the test's
+  std::string stdin_data;                    // written to its stdin, which is then closed
+  std::vector<std::string> env;              // "K=V" entries added to (or replacing in) the test's environment
+  std::string cwd;                           // working directory; empty: the test's
   std::chrono::milliseconds timeout{60000};  // killed (SIGKILL) after this long
 };
 

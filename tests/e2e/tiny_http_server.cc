@@ -56,8 +56,8 @@ void TinyHttpServer::Serve() {
       path = request.substr(sp + 1, request.find(' ', sp + 1) - sp - 1);
     auto it = routes_.find(path);
     Response resp = it == routes_.end() ? Response{404, "not found"} : it->second;
-    std::string head = "HTTP/1.1 " + std::to_string(resp.status) + " X\r\nContent-Length: " +
-                       std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
+    std::string head = "HTTP/1.1 " + std::to_string(resp.status) +
+                       " X\r\nContent-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
     std::string all = head + resp.body;
     size_t off = 0;
     while (off < all.size()) {

@@ -141,9 +141,15 @@ V8Context::V8Context(std::shared_ptr<V8Engine> engine) : engine_(std::move(engin
     instance_constructor_.Reset(isolate_, ctor.As<v8::Function>());
 }
 
-ThreadCallDepth::ThreadCallDepth() { ++t_call_depth; }
-ThreadCallDepth::~ThreadCallDepth() { --t_call_depth; }
-int ThreadCallDepth::Get() { return t_call_depth; }
+ThreadCallDepth::ThreadCallDepth() {
+  ++t_call_depth;
+}
+ThreadCallDepth::~ThreadCallDepth() {
+  --t_call_depth;
+}
+int ThreadCallDepth::Get() {
+  return t_call_depth;
+}
 
 void V8Context::MakeCurrent() {
   // Anything else that enters an isolate on this thread does so in LIFO scopes, so at call depth 0 the isolate

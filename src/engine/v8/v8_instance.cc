@@ -29,8 +29,7 @@ Value FromJs(v8::Local<v8::Value> js, ValType t) {
     case ValType::kI64:
       if (js->IsBigInt()) return Value::I64(js.As<v8::BigInt>()->Int64Value());
       return Value::I64(0);
-    case ValType::kF32:
-      return Value::F32(js->IsNumber() ? static_cast<float>(js.As<v8::Number>()->Value()) : 0.0f);
+    case ValType::kF32: return Value::F32(js->IsNumber() ? static_cast<float>(js.As<v8::Number>()->Value()) : 0.0f);
     case ValType::kF64: return Value::F64(js->IsNumber() ? js.As<v8::Number>()->Value() : 0.0);
     default: return Value{};
   }
@@ -177,8 +176,8 @@ Result<Func> V8Instance::GetFunc(std::string_view name) {
   for (size_t i = 0; i < infos.size(); ++i) {
     if (infos[i].name != name) continue;
     if (infos[i].kind != ExternKind::kFunc || funcs_[i].IsEmpty())
-      return Fail(ErrorCode::kInvalidArgument, "export \"" + std::string(name) + "\" is a " +
-                                                   ExternKindName(infos[i].kind) + ", not a function");
+      return Fail(ErrorCode::kInvalidArgument,
+                  "export \"" + std::string(name) + "\" is a " + ExternKindName(infos[i].kind) + ", not a function");
     return Func{static_cast<uint32_t>(i), &infos[i].func_type};
   }
   return Fail(ErrorCode::kNotFound, "the module exports no function \"" + std::string(name) + "\"");

@@ -130,7 +130,8 @@ class ThreadCallDepth {
 // Linear memory of a V8 instance: re-reads the ArrayBuffer of the WebAssembly.Memory when stale.
 class V8Memory : public Memory {
  public:
-  V8Memory(v8::Isolate* isolate, v8::Local<v8::WasmMemoryObject> memory) : isolate_(isolate), memory_(isolate, memory) {}
+  V8Memory(v8::Isolate* isolate, v8::Local<v8::WasmMemoryObject> memory)
+      : isolate_(isolate), memory_(isolate, memory) {}
 
  protected:
   void Refresh(uint8_t*& base, size_t& size) override;

@@ -96,8 +96,7 @@ int HandlerMain(const std::vector<std::string>& args) {
   }
 
   std::string input = params;
-  if (InstanceAbi(instance) == AbiKind::kLegacy && !flags.WasSet("params"))
-    input = JoinLegacyArgs(flags.positional());
+  if (InstanceAbi(instance) == AbiKind::kLegacy && !flags.WasSet("params")) input = JoinLegacyArgs(flags.positional());
   auto reply = CallHandle(instance, input, prepared->call_options);
   std::fflush(stdout);
   if (!reply) {

@@ -6,7 +6,9 @@
 
 namespace capsule::cli {
 
-std::string VersionLine() { return "capsule v" CAPSULE_VERSION " (Capsule C++, V8 engine)"; }
+std::string VersionLine() {
+  return "capsule v" CAPSULE_VERSION " (Capsule C++, V8 engine)";
+}
 
 }  // namespace capsule::cli
 

@@ -25,7 +25,9 @@ void SandboxFlags::Register(runners::FlagSet& flags) {
   flags.String("max-memory", &max_memory, "cap the guest's linear memory (e.g. 64MiB)", "SIZE");
 }
 
-void PrintError(const std::string& message) { std::fprintf(stderr, "capsule: error: %s\n", message.c_str()); }
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "capsule: error: %s\n", message.c_str());
+}
 
 std::string DescribeCallError(const Error& error, const SandboxFlags& sandbox) {
   if (error.code == ErrorCode::kInterrupted && !sandbox.timeout.empty())

@@ -13,8 +13,7 @@ void FlagSet::Bool(std::string name, bool* target, std::string help) {
   flags_.push_back({std::move(name), Kind::kBool, target, std::move(help), ""});
 }
 
-void FlagSet::Repeated(std::string name, std::vector<std::string>* target, std::string help,
-                       std::string value_name) {
+void FlagSet::Repeated(std::string name, std::vector<std::string>* target, std::string help, std::string value_name) {
   flags_.push_back({std::move(name), Kind::kRepeated, target, std::move(help), std::move(value_name)});
 }
 
@@ -49,8 +48,7 @@ Status FlagSet::Parse(std::span<const std::string> args) {
       body.resize(eq);
     }
     Flag* flag = Find(body);
-    if (!flag)
-      return Fail(ErrorCode::kInvalidArgument, "unknown flag " + arg + " (see " + program_ + " --help)");
+    if (!flag) return Fail(ErrorCode::kInvalidArgument, "unknown flag " + arg + " (see " + program_ + " --help)");
     flag->set = true;
     if (flag->kind == Kind::kBool) {
       bool* b = static_cast<bool*>(flag->target);
@@ -102,10 +100,14 @@ Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
   double number = std::strtod(text.c_str(), &end);
   std::string unit = end ? std::string(end) : "";
   double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1000;
-  else if (unit == "ms") scale = 1;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
+  if (unit.empty() || unit == "s")
+    scale = 1000;
+  else if (unit == "ms")
+    scale = 1;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
   if (text.empty() || end == text.c_str() || scale == 0 || !std::isfinite(number) || number < 0)
     return Fail(ErrorCode::kInvalidArgument, "invalid duration \"" + text + "\" (try 500ms, 2s, 1m)");
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(number * scale)));
@@ -116,13 +118,20 @@ Result<uint64_t> ParseSize(const std::string& text) {
   double number = std::strtod(text.c_str(), &end);
   std::string unit = end ? std::string(end) : "";
   double scale = 0;
-  if (unit.empty() || unit == "B") scale = 1;
-  else if (unit == "KiB" || unit == "K") scale = 1024.0;
-  else if (unit == "MiB" || unit == "M") scale = 1024.0 * 1024;
-  else if (unit == "GiB" || unit == "G") scale = 1024.0 * 1024 * 1024;
-  else if (unit == "KB") scale = 1e3;
-  else if (unit == "MB") scale = 1e6;
-  else if (unit == "GB") scale = 1e9;
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "KiB" || unit == "K")
+    scale = 1024.0;
+  else if (unit == "MiB" || unit == "M")
+    scale = 1024.0 * 1024;
+  else if (unit == "GiB" || unit == "G")
+    scale = 1024.0 * 1024 * 1024;
+  else if (unit == "KB")
+    scale = 1e3;
+  else if (unit == "MB")
+    scale = 1e6;
+  else if (unit == "GB")
+    scale = 1e9;
   if (text.empty() || end == text.c_str() || scale == 0 || !std::isfinite(number) || number < 0)
     return Fail(ErrorCode::kInvalidArgument, "invalid size \"" + text + "\" (try 65536, 64MiB, 1GiB)");
   return static_cast<uint64_t>(std::llround(number * scale));

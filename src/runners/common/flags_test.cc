@@ -14,8 +14,8 @@ TEST(FlagSetTest, ParsesGoAndGnuForms) {
   flags.String("params", &params, "input");
   flags.Bool("version", &version, "version");
   flags.Repeated("env", &env, "variable", "K=V");
-  std::vector<std::string> args = {"-wasm=a.wasm", "pos1", "--params", "x=y", "--env", "A=1", "--env=B=2",
-                                   "--version", "--", "--not-a-flag", "z"};
+  std::vector<std::string> args = {"-wasm=a.wasm", "pos1",      "--params", "x=y",          "--env", "A=1",
+                                   "--env=B=2",    "--version", "--",       "--not-a-flag", "z"};
   ASSERT_TRUE(flags.Parse(args).ok());
   EXPECT_EQ(wasm, "a.wasm");
   EXPECT_EQ(params, "x=y");
