@@ -10,6 +10,13 @@
 
 #include "capsule/engine.h"
 
+// The native builds of bench/guests/fib.c and bench/guests/sha256.c (the same sources as the wasm guests).
+extern "C" {
+int32_t bench_fib(int32_t n);
+uint8_t* bench_sha256_input(void);
+uint8_t* bench_sha256(uint32_t len);
+}
+
 namespace capsule::bench {
 
 // Prints what failed and exits: a benchmark cannot continue without its setup.

@@ -11,13 +11,6 @@
 
 #include "bench_env.h"
 
-// The native builds of bench/guests/fib.c and bench/guests/sha256.c.
-extern "C" {
-int32_t bench_fib(int32_t n);
-uint8_t* bench_sha256_input(void);
-uint8_t* bench_sha256(uint32_t len);
-}
-
 namespace capsule::bench {
 namespace {
 

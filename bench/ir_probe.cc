@@ -7,12 +7,6 @@
 
 #include "bench_env.h"
 
-extern "C" {
-int32_t bench_fib(int32_t n);
-uint8_t* bench_sha256_input(void);
-uint8_t* bench_sha256(uint32_t len);
-}
-
 namespace capsule::bench {
 namespace {
 

@@ -43,7 +43,7 @@ Status StartModule(Instance& instance, const CallOptions& options) {
 
 int HandlerMain(const std::vector<std::string>& args) {
   std::string wasm, url, auth_name, auth_value, params, mode;
-  bool version = false, help = false;
+  bool version = false;
   SandboxFlags sandbox;
   runners::FlagSet flags("capsule", kSynopsis);
   flags.String("wasm", &wasm, "the module file (with --url: where the download is saved)", "FILE");
@@ -54,17 +54,8 @@ int HandlerMain(const std::vector<std::string>& args) {
   flags.String("mode", &mode, "legacy Capsule flag; only \"cli\" is served by this command", "MODE");
   sandbox.Register(flags);
   flags.Bool("version", &version, "print the version and exit");
-  flags.Bool("help", &help, "show this help");
-  flags.Bool("h", &help, "show this help");
   flags.Epilog(kEpilog);
-  if (auto st = flags.Parse(args); !st) {
-    PrintError(st.error().message);
-    return 2;
-  }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
+  if (auto exit_code = flags.ParseCommandLine(args)) return *exit_code;
   if (version) {
     std::puts(VersionLine().c_str());
     return 0;

@@ -20,21 +20,11 @@ constexpr char kEpilog[] =
 }  // namespace
 
 int RunMain(const std::vector<std::string>& args) {
-  bool help = false;
   SandboxFlags sandbox;
   runners::FlagSet flags("capsule run", kSynopsis);
   sandbox.Register(flags);
-  flags.Bool("help", &help, "show this help");
-  flags.Bool("h", &help, "show this help");
   flags.Epilog(kEpilog);
-  if (auto st = flags.Parse(args); !st) {
-    PrintError(st.error().message);
-    return 2;
-  }
-  if (help) {
-    std::fputs(flags.Help().c_str(), stdout);
-    return 0;
-  }
+  if (auto exit_code = flags.ParseCommandLine(args)) return *exit_code;
   if (flags.positional().empty()) {
     PrintError("capsule run needs a module: capsule run FILE.wasm [-- ARGS...]");
     return 2;

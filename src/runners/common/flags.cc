@@ -1,9 +1,29 @@
 #include "runners/common/flags.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace capsule::runners {
+
+FlagSet::FlagSet(std::string program, std::string synopsis)
+    : program_(std::move(program)), synopsis_(std::move(synopsis)) {
+  Bool("help", &help_, "show this help");
+  Bool("h", &help_, "show this help");
+}
+
+std::optional<int> FlagSet::ParseCommandLine(std::span<const std::string> args) {
+  if (auto st = Parse(args); !st) {
+    std::string command = program_.substr(0, program_.find(' '));
+    std::fprintf(stderr, "%s: error: %s\n", command.c_str(), st.error().message.c_str());
+    return 2;
+  }
+  if (help_) {
+    std::fputs(Help().c_str(), stdout);
+    return 0;
+  }
+  return std::nullopt;
+}
 
 void FlagSet::String(std::string name, std::string* target, std::string help, std::string value_name) {
   flags_.push_back({std::move(name), Kind::kString, target, std::move(help), std::move(value_name)});

@@ -17,7 +17,7 @@ namespace capsule::runners {
 class FlagSet {
  public:
   // program: the command name shown in help; synopsis: the usage lines after "Usage:".
-  FlagSet(std::string program, std::string synopsis) : program_(std::move(program)), synopsis_(std::move(synopsis)) {}
+  FlagSet(std::string program, std::string synopsis);
 
   // Binds a string flag; its current value is the default.
   void String(std::string name, std::string* target, std::string help, std::string value_name = "VALUE");
@@ -30,6 +30,9 @@ class FlagSet {
 
   // Parses args (without the program name). Errors: kInvalidArgument naming the unknown flag or missing value.
   Status Parse(std::span<const std::string> args);
+  // Parses like Parse and answers --help / -h (defined by every FlagSet). Returns the exit code when the command
+  // should stop now: 0 after printing the help on stdout, 2 after printing "<program>: error: ..." on stderr.
+  std::optional<int> ParseCommandLine(std::span<const std::string> args);
   // Arguments that are not flags, in order; those after `--` are included.
   const std::vector<std::string>& positional() const { return positional_; }
   // How many positional arguments came before `--` (the rest were after it).
@@ -56,6 +59,7 @@ class FlagSet {
   std::vector<Flag> flags_;
   std::vector<std::string> positional_;
   size_t before_dashdash_ = 0;
+  bool help_ = false;
 };
 
 // Parses a duration: "1.5s", "500ms", "2m", "1h", or a plain number of seconds. kInvalidArgument otherwise.
