@@ -12,16 +12,18 @@ packages=(
   # guests: C to wasm32-wasi
   clang lld wasi-libc libclang-rt-14-dev-wasm32
   # tests and benchmarks
-  googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine
+  googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
   # host libraries
   libcurl4-openssl-dev
   # runtime dependencies of libnode108 (V8 10.2), which is unpacked below when it cannot be installed
   libicu72 libuv1 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
 )
 
-if [ ! -f /var/lib/apt/periodic/capsule-updated ] || [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ]; then
+# Refresh the package lists unless this script did so during the last day.
+stamp=/var/lib/apt/periodic/capsule-updated
+if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
   $SUDO apt-get update -qq
-  $SUDO mkdir -p /var/lib/apt/periodic && $SUDO touch /var/lib/apt/periodic/capsule-updated
+  $SUDO mkdir -p "$(dirname "$stamp")" && $SUDO touch "$stamp"
 fi
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 
@@ -36,7 +38,12 @@ else
   dest="$root/.deps/libnode"
   if ! v8_version_ok "$dest/usr/include/node"; then
     tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null 2>&1)
+    if ! (cd "$tmp" && apt-get download libnode108 libnode-dev 2>"$tmp/log" >/dev/null) ||
+       [ "$(ls "$tmp"/*.deb 2>/dev/null | wc -l)" -ne 2 ]; then
+      echo "setup: cannot download libnode108 and libnode-dev:" >&2
+      cat "$tmp/log" >&2
+      exit 1
+    fi
     rm -rf "$dest" && mkdir -p "$dest"
     for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$dest"; done
     rm -rf "$tmp"
