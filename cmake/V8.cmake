@@ -1,11 +1,26 @@
-# Finds V8 10.2 from Debian's libnode108 / libnode-dev and defines the imported target capsule::v8.
-# Looks first in .deps/libnode (unpacked by scripts/setup.sh where the packages cannot be installed), then in the
-# system. Never uses /usr/include/node when it holds another V8 (a non-Debian Node.js ships V8 11 headers there).
+# Finds V8 10.2 from Debian's libnode108 / libnode-dev and defines the imported target capsule_v8 (alias
+# capsule::v8). Looks first in .deps/libnode (unpacked by scripts/setup.sh where the packages cannot be installed),
+# then in the system. Never uses /usr/include/node when it holds another V8 (a non-Debian Node.js ships V8 11
+# headers there). Also installed with the HDK's CMake package, where CAPSULE_LIBNODE_HINT names the library the
+# HDK was built against.
+if(TARGET capsule_v8)
+  return()
+endif()
 set(_arch ${CMAKE_LIBRARY_ARCHITECTURE})
 if(NOT _arch)
   set(_arch x86_64-linux-gnu)
 endif()
-set(_candidates "${PROJECT_SOURCE_DIR}/.deps/libnode/usr" "/usr")
+set(_candidates "/usr")
+if(PROJECT_SOURCE_DIR)
+  list(PREPEND _candidates "${PROJECT_SOURCE_DIR}/.deps/libnode/usr")
+endif()
+if(CAPSULE_LIBNODE_HINT)
+  # <prefix>/lib/<arch>/libnode.so.108 -> <prefix>
+  get_filename_component(_hint "${CAPSULE_LIBNODE_HINT}" DIRECTORY)
+  get_filename_component(_hint "${_hint}" DIRECTORY)
+  get_filename_component(_hint "${_hint}" DIRECTORY)
+  list(PREPEND _candidates "${_hint}")
+endif()
 foreach(_prefix IN LISTS _candidates)
   set(_hdr "${_prefix}/include/node/v8-version.h")
   set(_lib "${_prefix}/lib/${_arch}/libnode.so.108")
@@ -25,4 +40,6 @@ message(STATUS "V8: ${CAPSULE_V8_LIBRARY}")
 add_library(capsule_v8 SHARED IMPORTED GLOBAL)
 set_target_properties(capsule_v8 PROPERTIES IMPORTED_LOCATION "${CAPSULE_V8_LIBRARY}")
 target_include_directories(capsule_v8 SYSTEM INTERFACE "${CAPSULE_V8_INCLUDE_DIR}")
-add_library(capsule::v8 ALIAS capsule_v8)
+if(NOT TARGET capsule::v8)
+  add_library(capsule::v8 ALIAS capsule_v8)
+endif()

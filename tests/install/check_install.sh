@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the HDK from a build tree into a temporary prefix, builds tests/install/consumer against it with
+# find_package(Capsule), and runs it on a guest. Usage: check_install.sh BUILD_DIR GUEST.wasm
+set -euo pipefail
+build=$1 guest=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+cmake -S "$here/consumer" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/build" >/dev/null
+out=$("$tmp/build/consumer" "$guest")
+echo "$out"
+[[ "$out" == exports:* ]]
