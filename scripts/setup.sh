@@ -15,6 +15,13 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
   # host libraries
   libcurl4-openssl-dev
+  # capsule-http: HTTP/1.1 server (Boost.Beast/Asio), TLS, JSON; openssl makes test certificates
+  libboost1.74-dev libssl-dev nlohmann-json3-dev openssl
+  # bench/http: the nginx ceiling and the load generator
+  nginx-light wrk
+  libhiredis-dev
+  # host-function tests: a real Redis server
+  redis-server
   # runtime dependencies of libnode108 (V8 10.2), which is unpacked below when it cannot be installed
   libicu72 libuv1 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
 )

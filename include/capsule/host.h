@@ -2,6 +2,7 @@
 // for every signature generation of the Capsule ABI and answers in the caller's generation (see capsule/abi.h).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,8 +10,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capsule/linker.h"
+#include "capsule/policy.h"
 #include "capsule/result.h"
 
 namespace capsule {
@@ -28,25 +31,49 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // The process environment (getenv).
 EnvLookup ProcessEnv();
 
-// What a guest wants to do with a file.
-enum class FileAccess : uint8_t { kRead, kWrite };
-
 // Decides which host file a guest path means, and whether the guest may use it. Shared by all threads.
 class FilePolicy {
  public:
   virtual ~FilePolicy() = default;
-  // The host path to open for guest_path, or an error whose message the guest receives (after `F`, or `[ERR][0]:`).
-  virtual Result<std::string> Resolve(std::string_view guest_path, FileAccess access) const = 0;
+  // Opens the host file guest_path names with open(2) flags (O_CLOEXEC is added; mode for O_CREAT) and returns the
+  // owned descriptor, or an error whose message the guest receives after "open <path>: " (after `F`, or
+  // `[ERR][0]:`).
+  virtual Result<int> Open(std::string_view guest_path, int flags, unsigned mode) const = 0;
 };
 
-// Every path allowed, relative paths resolved against the process's working directory (Capsule's behaviour).
-std::shared_ptr<const FilePolicy> WorkingDirectoryFilePolicy();
+// Files inside the granted directories only (the working directory as "." when dirs is empty). A relative guest
+// path is resolved in the grant named "." (else the first grant); an absolute one in the grant whose guest name
+// prefixes it (a "." grant also answers to its absolute host path). Resolution is done by the kernel (openat2
+// RESOLVE_BENEATH): `..` leaving the grant, and symlinks pointing outside it, are refused.
+std::shared_ptr<const FilePolicy> DirectoryFilePolicy(std::vector<DirGrant> dirs);
 
-// What the host functions use. Copied into the linker's functions; defaults behave like Capsule.
+// Where the Redis host functions connect (capsule-abi.md 1.3).
+struct RedisConfig {
+  std::string host = "localhost";
+  int port = 6379;
+  std::string password;
+  int db = 0;
+  std::chrono::milliseconds connect_timeout{1000};
+  std::chrono::milliseconds command_timeout{2000};
+};
+
+// The Redis configuration from lookup, as Capsule read it: REDIS_URI (redis://[:password@]host:port[/db]) wins,
+// else REDIS_ADDR (host:port, default localhost:6379), REDIS_PWD and REDIS_DEFAULTDB (0). kInvalidArgument for a
+// malformed value.
+Result<RedisConfig> RedisConfigFromEnv(const EnvLookup& lookup);
+
+// What the host functions use. Copied into the linker's functions; defaults behave like Capsule, except that
+// files are confined to the working directory.
 struct HostOptions {
   OutputSink out = FdSink(1);
   EnvLookup env = ProcessEnv();
-  std::shared_ptr<const FilePolicy> files = WorkingDirectoryFilePolicy();
+  // Capabilities and limits (environment allow-list, directories, outbound HTTP, cache limits).
+  Policy policy;
+  // Overrides policy.dirs when set.
+  std::shared_ptr<const FilePolicy> files;
+  // Redis server of hostRedis*; unset: RedisConfigFromEnv(ProcessEnv()) at registration (an invalid value makes
+  // every Redis call an F result naming it).
+  std::optional<RedisConfig> redis;
   // hostTalk's answer.
   std::string talk_reply = "Hello \xF0\x9F\x98\x80 I'm the host";
   // hostGetHostInformation's answer (legacy modules).
@@ -71,9 +98,10 @@ using CapsuleHostFn = std::function<Status(Caller& caller, std::span<const uint3
 // capsulemodule v0.3.x) and with no result (capsulemodule before v0.3.0).
 void DefineCapsuleHostFunction(Linker& linker, std::string name, size_t param_count, CapsuleHostFn fn);
 
-// Registers every Capsule host function this library provides: hostPrintString, hostLogString, hostTalk,
-// hostGetEnv, hostReadFile, hostWriteFile, and for legacy modules hostRequestParamsGet, hostGetHostInformation
-// (src/host/groups.inc lists the groups).
+// Registers every Capsule host function this library provides (src/host/groups.inc lists the groups): hostPrintString,
+// hostLogString, hostTalk, hostGetEnv, hostReadFile, hostWriteFile, hostHTTP, hostCacheSet/Get/Del/Keys,
+// hostRedisSet/Get/Del/Keys, and for legacy modules hostRequestParamsGet, hostGetHostInformation, hostHttp,
+// hostMemorySet/Get/Keys, hostCouchBaseQuery (not supported: an error result).
 void AddCapsuleHostFunctions(Linker& linker, const HostOptions& options = {});
 
 }  // namespace capsule

@@ -1,4 +1,4 @@
-// hostGetEnv: environment variables for the guest, through HostOptions::env.
+// hostGetEnv: environment variables for the guest, through HostOptions::env, filtered by policy.env_allow.
 #include <string>
 
 #include "host/group.h"
@@ -11,7 +11,7 @@ void AddEnvHostFunctions(Linker& linker, const host::SharedOptions& options) {
   DefineCapsuleHostFunction(linker, "hostGetEnv", 4, [options](Caller& caller, std::span<const uint32_t> a) {
     auto name = ReadGuestBytes(caller, a[0], a[1]);
     if (!name) return Status(name.take_error());
-    std::string value = options->env(*name).value_or("");
+    std::string value = options->policy.EnvAllowed(*name) ? options->env(*name).value_or("") : "";
     if (value.empty() && InstanceAbi(caller.instance()) == AbiKind::kLegacy)
       value = HostFailure(AbiKind::kLegacy, *name + " is empty");
     return ReturnBytesToGuest(caller, a[2], a[3], value);

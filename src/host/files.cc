@@ -1,4 +1,4 @@
-// hostReadFile and hostWriteFile: host files for the guest, through HostOptions::files.
+// hostReadFile and hostWriteFile: host files for the guest, through HostOptions::files or policy.dirs.
 #include <cerrno>
 #include <string>
 
@@ -15,27 +15,19 @@ std::string OpError(const char* op, const std::string& path, int error) {
   return std::string(op) + " " + path + ": " + host::ErrnoText(error);
 }
 
-// The host path for a guest path, or a failure text.
-Result<std::string> HostPath(const HostOptions& options, const std::string& path, FileAccess access) {
-  if (path.find('\0') != std::string::npos) return Fail(ErrorCode::kInvalidArgument, OpError("open", path, EINVAL));
-  auto resolved = options.files->Resolve(path, access);
-  if (!resolved) return Fail(resolved.error().code, "open " + path + ": " + resolved.error().message);
-  return resolved;
-}
-
-int OpenRetrying(const std::string& path, int flags, mode_t mode = 0) {
-  int fd;
-  do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  while (fd < 0 && errno == EINTR);
+// Opens the guest's path through the file policy; the failure text reads "open <path>: <reason>". O_NONBLOCK: a
+// FIFO in an allowed directory gives an error instead of blocking the guest forever (regular files ignore it).
+Result<int> OpenGuestFile(const FilePolicy& files, const std::string& path, int flags) {
+  auto fd = files.Open(path, flags | O_NONBLOCK, 0644);
+  if (!fd) return Fail(fd.error().code, "open " + path + ": " + fd.error().message);
   return fd;
 }
 
 // The file's whole content, or a failure text.
-Result<std::string> ReadAll(const HostOptions& options, const std::string& path) {
-  auto host_path = HostPath(options, path, FileAccess::kRead);
-  if (!host_path) return host_path.take_error();
-  int fd = OpenRetrying(*host_path, O_RDONLY);
-  if (fd < 0) return Fail(ErrorCode::kIo, OpError("open", path, errno));
+Result<std::string> ReadAll(const FilePolicy& files, const std::string& path) {
+  auto opened = OpenGuestFile(files, path, O_RDONLY);
+  if (!opened) return opened.take_error();
+  int fd = *opened;
   std::string content;
   char chunk[65536];
   for (;;) {
@@ -54,11 +46,10 @@ Result<std::string> ReadAll(const HostOptions& options, const std::string& path)
 }
 
 // Creates or truncates the file (mode 0644 before the umask) and writes content; Ok or a failure text.
-Status WriteAll(const HostOptions& options, const std::string& path, std::string_view content) {
-  auto host_path = HostPath(options, path, FileAccess::kWrite);
-  if (!host_path) return host_path.take_error();
-  int fd = OpenRetrying(*host_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return Fail(ErrorCode::kIo, OpError("open", path, errno));
+Status WriteAll(const FilePolicy& files, const std::string& path, std::string_view content) {
+  auto opened = OpenGuestFile(files, path, O_WRONLY | O_CREAT | O_TRUNC);
+  if (!opened) return opened.take_error();
+  int fd = *opened;
   while (!content.empty()) {
     ssize_t n = ::write(fd, content.data(), content.size());
     if (n < 0 && errno == EINTR) continue;
@@ -76,25 +67,26 @@ Status WriteAll(const HostOptions& options, const std::string& path, std::string
 }  // namespace
 
 void AddFilesHostFunctions(Linker& linker, const host::SharedOptions& options) {
+  std::shared_ptr<const FilePolicy> files = options->files ? options->files : DirectoryFilePolicy(options->policy.dirs);
   // (path ptr, len, retPtrPtr, retLenPtr): S+content or F+error (legacy: content or [ERR][0]:error).
-  DefineCapsuleHostFunction(linker, "hostReadFile", 4, [options](Caller& caller, std::span<const uint32_t> a) {
+  DefineCapsuleHostFunction(linker, "hostReadFile", 4, [files](Caller& caller, std::span<const uint32_t> a) {
     auto path = ReadGuestBytes(caller, a[0], a[1]);
     if (!path) return Status(path.take_error());
     AbiKind kind = InstanceAbi(caller.instance());
-    auto content = ReadAll(*options, *path);
+    auto content = ReadAll(*files, *path);
     std::string reply = content ? HostSuccess(kind, *content) : HostFailure(kind, content.error().message);
     return ReturnBytesToGuest(caller, a[2], a[3], reply);
   });
 
   // (path ptr, len, content ptr, len, retPtrPtr, retLenPtr): S+path or F+error (legacy: "file created" or
   // [ERR][0]:error).
-  DefineCapsuleHostFunction(linker, "hostWriteFile", 6, [options](Caller& caller, std::span<const uint32_t> a) {
+  DefineCapsuleHostFunction(linker, "hostWriteFile", 6, [files](Caller& caller, std::span<const uint32_t> a) {
     auto path = ReadGuestBytes(caller, a[0], a[1]);
     if (!path) return Status(path.take_error());
     auto content = ReadGuestBytes(caller, a[2], a[3]);
     if (!content) return Status(content.take_error());
     AbiKind kind = InstanceAbi(caller.instance());
-    auto written = WriteAll(*options, *path, *content);
+    auto written = WriteAll(*files, *path, *content);
     std::string reply;
     if (!written)
       reply = HostFailure(kind, written.error().message);

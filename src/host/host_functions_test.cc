@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +63,13 @@ class TempDir {
   std::string path_;
 };
 
+// Host options granting the guest dir under its own absolute path.
+HostOptions Granting(const TempDir& dir) {
+  HostOptions host;
+  host.policy.dirs = {{dir.path(), dir.path()}};
+  return host;
+}
+
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -70,8 +78,12 @@ std::string Slurp(const std::string& path) {
 TEST(HostFunctions, RegisteredForEverySignatureGeneration) {
   Linker linker;
   AddCapsuleHostFunctions(linker);
-  for (const char* name : {"hostPrintString", "hostLogString", "hostTalk", "hostGetEnv", "hostReadFile",
-                           "hostWriteFile", "hostRequestParamsGet", "hostGetHostInformation"}) {
+  for (const char* name : {"hostPrintString",        "hostLogString",     "hostTalk",      "hostGetEnv",
+                           "hostReadFile",           "hostWriteFile",     "hostHTTP",      "hostCacheSet",
+                           "hostCacheGet",           "hostCacheDel",      "hostCacheKeys", "hostRedisSet",
+                           "hostRedisGet",           "hostRedisDel",      "hostRedisKeys", "hostRequestParamsGet",
+                           "hostGetHostInformation", "hostHttp",          "hostMemorySet", "hostMemoryGet",
+                           "hostMemoryKeys",         "hostCouchBaseQuery"}) {
     int with_result = 0, without = 0;
     for (const auto& def : linker.definitions()) {
       if (def->module != "env" || def->name != name) continue;
@@ -140,9 +152,29 @@ TEST(HostFunctions, Talk) {
   EXPECT_EQ(guest->output().Text(), "\xF0\x9F\x9F\xA3 message from the WASM module: hi host\n");
 }
 
+TEST(HostFunctions, EmptyAnswersDoNotCallAllocateBuffer) {
+  HostOptions host;
+  host.talk_reply = "";
+  auto guest = StartOrDie("abi_host", host);
+  ASSERT_TRUE(guest);
+  Reply talk = Call(*guest, "talk:hi");
+  EXPECT_TRUE(talk.ok);
+  EXPECT_EQ(talk.data, "");
+}
+
+TEST(HostFunctions, EnvAllowListHidesOtherVariables) {
+  HostOptions host;
+  host.env = FakeEnv({{"APP_NAME", "demo"}, {"TOKEN", "secret"}});
+  host.policy.env_allow = {"APP_*"};
+  auto guest = StartOrDie("abi_host", host);
+  ASSERT_TRUE(guest);
+  EXPECT_EQ(Call(*guest, "env:APP_NAME").data, "demo");
+  EXPECT_EQ(Call(*guest, "env:TOKEN").data, "");
+}
+
 TEST(HostFunctions, WriteThenReadFile) {
   TempDir dir;
-  auto guest = StartOrDie("abi_host");
+  auto guest = StartOrDie("abi_host", Granting(dir));
   ASSERT_TRUE(guest);
   std::string path = dir / "hello.txt";
   Reply written = Call(*guest, "write:" + path + "=\xF0\x9F\x91\x8B Hello World!");
@@ -167,7 +199,7 @@ TEST(HostFunctions, WriteThenReadFile) {
 
 TEST(HostFunctions, FileErrorsAreFailures) {
   TempDir dir;
-  auto guest = StartOrDie("abi_host");
+  auto guest = StartOrDie("abi_host", Granting(dir));
   ASSERT_TRUE(guest);
   Reply missing = Call(*guest, "read:" + (dir / "missing.txt"));
   EXPECT_FALSE(missing.ok);
@@ -199,9 +231,9 @@ TEST(HostFunctions, RelativePathsUseTheWorkingDirectory) {
 class TestPolicy final : public FilePolicy {
  public:
   explicit TestPolicy(std::string target) : target_(std::move(target)) {}
-  Result<std::string> Resolve(std::string_view, FileAccess access) const override {
-    if (access == FileAccess::kWrite) return Fail(ErrorCode::kInvalidArgument, "writing is not allowed");
-    return target_;
+  Result<int> Open(std::string_view, int flags, unsigned) const override {
+    if ((flags & O_ACCMODE) != O_RDONLY) return Fail(ErrorCode::kInvalidArgument, "writing is not allowed");
+    return ::open(target_.c_str(), O_RDONLY | O_CLOEXEC);
   }
 
  private:
@@ -258,7 +290,7 @@ TEST(LegacyHostFunctions, GetEnvUnsetIsAnErrorString) {
 
 TEST(LegacyHostFunctions, Files) {
   TempDir dir;
-  auto guest = StartOrDie("abi_legacy");
+  auto guest = StartOrDie("abi_legacy", Granting(dir));
   ASSERT_TRUE(guest);
   std::string path = dir / "legacy.txt";
   EXPECT_EQ(CallLegacy(*guest, {"write", path, "legacy content"}).data, "file created");

@@ -20,6 +20,13 @@ void AddLegacyHostFunctions(Linker& linker, const host::SharedOptions& options) 
     return ReturnBytesToGuest(caller, a[1], a[2], reply);
   });
 
+  // (query ptr, len, retPtrPtr, retLenPtr): Couchbase is not supported; an error result, never a link failure.
+  DefineCapsuleHostFunction(linker, "hostCouchBaseQuery", 4, [](Caller& caller, std::span<const uint32_t> a) {
+    return ReturnBytesToGuest(
+        caller, a[2], a[3],
+        HostFailure(InstanceAbi(caller.instance()), "hostCouchBaseQuery: Couchbase is not supported by Capsule C++"));
+  });
+
   // (retPtrPtr, retLenPtr): HostOptions::host_information.
   DefineCapsuleHostFunction(linker, "hostGetHostInformation", 2,
                             [options](Caller& caller, std::span<const uint32_t> a) {

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace capsule::testing {
@@ -47,6 +48,16 @@ void TinyHttpServer::Serve() {
       if (r <= 0) break;
       request.append(buf, static_cast<size_t>(r));
     }
+    size_t body_start = request.find("\r\n\r\n");
+    size_t length_at = request.find("Content-Length: ");
+    if (body_start != std::string::npos && length_at != std::string::npos && length_at < body_start) {
+      size_t want = body_start + 4 + std::strtoul(request.c_str() + length_at + 16, nullptr, 10);
+      while (request.size() < want) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r <= 0) break;
+        request.append(buf, static_cast<size_t>(r));
+      }
+    }
     {
       std::lock_guard lock(mu_);
       requests_.push_back(request);
@@ -56,12 +67,15 @@ void TinyHttpServer::Serve() {
       path = request.substr(sp + 1, request.find(' ', sp + 1) - sp - 1);
     auto it = routes_.find(path);
     Response resp = it == routes_.end() ? Response{404, "not found"} : it->second;
+    for (int waited = 0; waited < resp.delay_ms && !stop_; waited += 10) usleep(10000);
     std::string head = "HTTP/1.1 " + std::to_string(resp.status) +
-                       " X\r\nContent-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
+                       " X\r\nContent-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n";
+    for (const auto& header : resp.headers) head += header + "\r\n";
+    head += "\r\n";
     std::string all = head + resp.body;
     size_t off = 0;
     while (off < all.size()) {
-      ssize_t w = write(fd, all.data() + off, all.size() - off);
+      ssize_t w = send(fd, all.data() + off, all.size() - off, MSG_NOSIGNAL);
       if (w <= 0) break;
       off += static_cast<size_t>(w);
     }

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace capsule::testing {
@@ -14,8 +15,13 @@ namespace capsule::testing {
 class TinyHttpServer {
  public:
   struct Response {
-    int status = 200;
+    Response(int status_code = 200, std::string body_text = "", std::vector<std::string> extra_headers = {},
+             int delay = 0)
+        : status(status_code), body(std::move(body_text)), headers(std::move(extra_headers)), delay_ms(delay) {}
+    int status;
     std::string body;
+    std::vector<std::string> headers;  // extra "Name: value" lines
+    int delay_ms;                      // wait this long before answering
   };
   // routes: path -> response; unknown paths get 404.
   explicit TinyHttpServer(std::map<std::string, Response> routes);
@@ -23,7 +29,7 @@ class TinyHttpServer {
 
   int port() const { return port_; }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  // Raw header blocks of the requests served so far.
+  // Raw requests served so far: the header block and the body (read up to its Content-Length).
   std::vector<std::string> requests() const;
 
  private:

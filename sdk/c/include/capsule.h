@@ -216,6 +216,26 @@ int32_t capsule__host_read_file(const char* path, uint32_t len, char** ret_ptr, 
 CAPSULE_IMPORT("hostWriteFile")
 int32_t capsule__host_write_file(const char* path, uint32_t path_len, const char* content, uint32_t content_len,
                                  char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostHTTP")
+int32_t capsule__host_http(const char* request, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostCacheSet")
+int32_t capsule__host_cache_set(const char* key, uint32_t key_len, const char* value, uint32_t value_len,
+                                char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostCacheGet")
+int32_t capsule__host_cache_get(const char* key, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostCacheDel")
+int32_t capsule__host_cache_del(const char* key, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostCacheKeys")
+int32_t capsule__host_cache_keys(const char* filter, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostRedisSet")
+int32_t capsule__host_redis_set(const char* key, uint32_t key_len, const char* value, uint32_t value_len,
+                                char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostRedisGet")
+int32_t capsule__host_redis_get(const char* key, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostRedisDel")
+int32_t capsule__host_redis_del(const char* key, uint32_t len, char** ret_ptr, uint32_t* ret_len);
+CAPSULE_IMPORT("hostRedisKeys")
+int32_t capsule__host_redis_keys(const char* pattern, uint32_t len, char** ret_ptr, uint32_t* ret_len);
 
 /* Takes ownership of a host answer (allocateBuffer'd, or NULL when empty). */
 static inline capsule_buf capsule__adopt(char* ptr, uint32_t len) {
@@ -288,6 +308,75 @@ static inline capsule_reply capsule_write_file(const char* path, const void* con
   uint32_t ret_len = 0;
   capsule__host_write_file(path, (uint32_t)strlen(path), (const char*)content, len, &ptr, &ret_len);
   return capsule__adopt_reply(ptr, ret_len);
+}
+
+/* Calls a host function of shape (text, len, ret) and splits its S/F answer. */
+static inline capsule_reply capsule__text_call(int32_t (*fn)(const char*, uint32_t, char**, uint32_t*),
+                                               const char* text, uint32_t len) {
+  char* ptr = NULL;
+  uint32_t ret_len = 0;
+  fn(text, len, &ptr, &ret_len);
+  return capsule__adopt_reply(ptr, ret_len);
+}
+
+/* Calls a host function of shape (key, len, value, len, ret) and splits its S/F answer. */
+static inline capsule_reply capsule__pair_call(int32_t (*fn)(const char*, uint32_t, const char*, uint32_t, char**,
+                                                             uint32_t*),
+                                               const char* key, const void* value, uint32_t len) {
+  char* ptr = NULL;
+  uint32_t ret_len = 0;
+  fn(key, (uint32_t)strlen(key), (const char*)value, len, &ptr, &ret_len);
+  return capsule__adopt_reply(ptr, ret_len);
+}
+
+/* Sends an outbound HTTP request described by a JSON object:
+ *   {"URI":"https://...","Method":"GET|POST|PUT|DELETE","Headers":{"K":"V"},"JSONBody":{...},"TextBody":"..."}
+ * (the body is JSONBody when not empty, else TextBody). ok and the response JSON
+ * {"JSONBody":<body>,"Headers":{"K":["v"]},"StatusCode":N} (JSON content types) or
+ * {"TextBody":"<body>","Headers":{...},"StatusCode":N}; or the host's error (refused host, timeout, too large). */
+static inline capsule_reply capsule_http(const char* request_json) {
+  return capsule__text_call(capsule__host_http, request_json, (uint32_t)strlen(request_json));
+}
+
+/* Stores len bytes under key in the host's process-wide memory cache: ok and the key, or "cache full: ...". */
+static inline capsule_reply capsule_cache_set(const char* key, const void* value, uint32_t len) {
+  return capsule__pair_call(capsule__host_cache_set, key, value, len);
+}
+
+/* The cached value of key: ok and the value, or "key not found". */
+static inline capsule_reply capsule_cache_get(const char* key) {
+  return capsule__text_call(capsule__host_cache_get, key, (uint32_t)strlen(key));
+}
+
+/* Removes key from the cache: ok and the key. */
+static inline capsule_reply capsule_cache_del(const char* key) {
+  return capsule__text_call(capsule__host_cache_del, key, (uint32_t)strlen(key));
+}
+
+/* The cache's keys matching a glob filter ("*": all): ok and {"keys":["k1",...]}. */
+static inline capsule_reply capsule_cache_keys(const char* filter) {
+  return capsule__text_call(capsule__host_cache_keys, filter, (uint32_t)strlen(filter));
+}
+
+/* Redis SET key value (no expiry) on the host's Redis (REDIS_URI, or REDIS_ADDR/REDIS_PWD/REDIS_DEFAULTDB):
+ * ok and the key, or the error (e.g. Redis unreachable). */
+static inline capsule_reply capsule_redis_set(const char* key, const void* value, uint32_t len) {
+  return capsule__pair_call(capsule__host_redis_set, key, value, len);
+}
+
+/* Redis GET key: ok and the value, or an error ("redis: nil" for a missing key). */
+static inline capsule_reply capsule_redis_get(const char* key) {
+  return capsule__text_call(capsule__host_redis_get, key, (uint32_t)strlen(key));
+}
+
+/* Redis DEL key: ok and the key, or an error. */
+static inline capsule_reply capsule_redis_del(const char* key) {
+  return capsule__text_call(capsule__host_redis_del, key, (uint32_t)strlen(key));
+}
+
+/* Redis KEYS pattern: ok and {"keys":["k1",...]}, or an error. */
+static inline capsule_reply capsule_redis_keys(const char* pattern) {
+  return capsule__text_call(capsule__host_redis_keys, pattern, (uint32_t)strlen(pattern));
 }
 
 #ifdef __cplusplus

@@ -19,8 +19,9 @@ constexpr char kSynopsis[] =
 constexpr char kEpilog[] =
     "The module's answer is printed on stdout: exit 0 on success (S), 1 when the module reports a failure (F).\n"
     "Legacy (capsulemodule) modules also take their arguments as positional ARGS, joined with \"\xC2\xB2\".\n"
-    "The guest sees no environment variable and no directory unless --env and --dir give them; hostGetEnv\n"
-    "also reads the process environment, as in Capsule.\n";
+    "WASI shows the guest no environment variable and no directory unless --env and --dir give them. The host\n"
+    "functions: hostGetEnv reads the process environment (limit it with --env-allow), hostReadFile/WriteFile\n"
+    "stay inside --dir (default: the working directory), hostHTTP reaches any host unless --allow-host is given.\n";
 
 // Calls `_start` (TinyGo and C commands register their handler there) or `_initialize` (reactors).
 Status StartModule(Instance& instance, const CallOptions& options) {

@@ -7,19 +7,9 @@
 #include "capsule/host.h"
 
 namespace capsule::cli {
-namespace {
-
-// "HOST[:GUEST]" -> a preopen; GUEST defaults to HOST.
-WasiOptions::Preopen ParseDir(const std::string& spec) {
-  auto colon = spec.find(':');
-  if (colon == std::string::npos) return {spec, spec};
-  return {spec.substr(0, colon), spec.substr(colon + 1)};
-}
-
-}  // namespace
 
 void SandboxFlags::Register(runners::FlagSet& flags) {
-  flags.Repeated("dir", &dirs, "give the guest a host directory, as GUEST (default: the same path)", "HOST[:GUEST]");
+  policy.Register(flags);
   flags.Repeated("env", &env, "set an environment variable for the guest", "K=V");
   flags.String("timeout", &timeout, "interrupt the guest after this long (e.g. 500ms, 5s)", "DURATION");
   flags.String("max-memory", &max_memory, "cap the guest's linear memory (e.g. 64MiB)", "SIZE");
@@ -51,9 +41,14 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
     if (!timeout) return timeout.take_error();
     p.call_options.deadline = std::chrono::steady_clock::now() + *timeout;
   }
-  for (const auto& kv : sandbox.env)
-    if (kv.find('=') == std::string::npos)
-      return Fail(ErrorCode::kInvalidArgument, "--env needs K=V, got \"" + kv + "\"");
+  auto policy = sandbox.policy.ToPolicy();
+  if (!policy) return policy.take_error();
+  for (const auto& kv : sandbox.env) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) return Fail(ErrorCode::kInvalidArgument, "--env needs K=V, got \"" + kv + "\"");
+    // A variable given with --env is meant for the guest: --env-allow does not hide it.
+    if (!policy->env_allow.empty()) policy->env_allow.push_back(kv.substr(0, eq));
+  }
 
   auto engine = Engine::Create();
   if (!engine) return engine.take_error();
@@ -73,12 +68,13 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
         return kv.substr(name.size() + 1);
     return process(name);
   };
+  host.policy = *policy;
   AddCapsuleHostFunctions(*linker, host);
 
   WasiOptions wasi;
   wasi.args = std::move(guest_args);
   wasi.env = sandbox.env;
-  for (const auto& d : sandbox.dirs) wasi.preopens.push_back(ParseDir(d));
+  for (const auto& d : policy->dirs) wasi.preopens.push_back({d.host, d.guest});
   auto wasi_context = WasiContext::Create(wasi);
   if (!wasi_context) return wasi_context.take_error();
   p.wasi = std::move(*wasi_context);

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Load benchmark of capsule-http against nginx (the ceiling), in one run on the same machine.
+#   bench/http/run.sh [BUILD_DIR] [DURATION]      (defaults: build, 10s)
+# nginx answers a fixed copy of hello-world's reply; capsule-http serves examples/hello-world, first with warm
+# instances, then with --fresh-instance. Each is loaded with `wrk -t1 -c32 -d$DURATION` posting
+# {"name":"Bob Morane","age":42}. Prints req/s, p99 latency, the ratio to nginx and capsule-http's RSS.
+# Needs nginx and wrk (scripts/setup.sh installs both).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
+duration=${2:-10s}
+bin="$build/src/runners/http/capsule-http"
+wasm="$build/guests/hello-world.wasm"
+for f in "$bin" "$wasm"; do [ -e "$f" ] || { echo "missing $f: build capsule-http and guest_hello-world" >&2; exit 1; }; done
+command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs wrk and nginx (scripts/setup.sh)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+reply='{"message":"Bob Morane 42"}'
+cat > "$tmp/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"name":"Bob Morane","age":42}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_port() {
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "nothing listens on port $1" >&2; return 1
+}
+
+# load NAME URL -> prints one result line, sets rps
+load() {
+  local out
+  out=$(wrk -t1 -c32 -d"$duration" --latency -s "$tmp/post.lua" "$2")
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx|Socket errors/' <<<"$out")
+  printf '%-28s %12s req/s   p99 %-9s %s\n' "$1" "$rps" "$p99" "$errors"
+}
+
+nginx_port=$(free_port)
+mkdir -p "$tmp/nginx"
+cat > "$tmp/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type "application/json; charset=utf-8"; return 200 '$reply'; }
+  }
+}
+CONF
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
+pids+=($!)
+wait_port "$nginx_port"
+echo "wrk -t1 -c32 -d$duration, POST {\"name\":\"Bob Morane\",\"age\":42}; reply $reply (${#reply} bytes); $(nproc) cores"
+load "nginx (fixed reply)" "http://127.0.0.1:$nginx_port/"
+nginx_rps=$rps
+
+run_capsule() {
+  local name=$1; shift
+  local port; port=$(free_port)
+  "$bin" --wasm="$wasm" --httpPort="$port" --host=127.0.0.1 "$@" >"$tmp/capsule.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  wait_port "$port"
+  local check; check=$(curl -s -X POST -d '{"name":"Bob Morane","age":42}' "http://127.0.0.1:$port/")
+  [ "$check" = "$reply" ] || { echo "capsule-http answered '$check'" >&2; exit 1; }
+  load "$name" "http://127.0.0.1:$port/"
+  local rss; rss=$(ps -o rss= -p "$pid")
+  awk -v a="$rps" -v b="$nginx_rps" -v r="$rss" 'BEGIN { printf "    ratio to nginx %.0f%%, capsule-http RSS %.1f MiB\n", 100 * a / b, r / 1024 }'
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+run_capsule "capsule-http (warm)"
+run_capsule "capsule-http --fresh-instance" --fresh-instance

@@ -1,0 +1,67 @@
+// The HTTP side of the Capsule module ABI (docs: /work/shared/capsule-abi.md 1.4 and 2): how an HTTP request is
+// handed to `callHandleHTTP` (current) or `callHandleHttp` (legacy), and how their answers become HTTP replies.
+// Independent of any HTTP library: runners translate to and from these plain structs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "capsule/abi.h"
+#include "capsule/engine.h"
+#include "capsule/result.h"
+
+namespace capsule {
+
+// An HTTP request as the guest sees it.
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string uri;     // absolute, with the query: "http://host:port/path?q=1"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// An HTTP reply built from a guest's answer.
+struct HttpReply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// `s` escaped as the content of a JSON string (quotes, backslashes, control characters; UTF-8 kept as is).
+std::string JsonEscape(std::string_view s);
+
+// The request JSON Capsule sends to callHandleHTTP:
+// {"Body":"<body>","JSONBody":"","TextBody":"","URI":"<uri>","Method":"<m>","Headers":"<H>"} where <H> is every
+// header as "Name":"Value" joined by "," without braces, itself escaped as JSON string content.
+std::string EncodeHttpRequestJson(const HttpRequest& request);
+
+// Decodes standard base64 (padding optional); nullopt-like false when the text is not base64.
+bool DecodeBase64(std::string_view text, std::string* out);
+
+// The reply for a current-ABI answer (callHandleHTTP, OnHealthCheck, OnMetrics): `S`+response JSON gives its
+// StatusCode (0 -> 200), every header, and the body (TextBody base64-decoded when non-empty, else JSONBody
+// serialized, "{}" when absent). A failure (`F`+message) gives 500 with the message; an unparsable response gives
+// 500 with a message saying what was wrong. Never fails.
+HttpReply DecodeHttpReply(const Reply& reply, std::string_view export_name);
+
+// The legacy request headers: "Name:Value" entries joined with U+00B3 "³".
+std::string JoinLegacyHeaders(const HttpRequest& request);
+
+// The reply for a legacy answer: `[BODY]<body>[HEADERS]Name:Value²...` gives 200 with those headers (a missing
+// [BODY] marker: the whole answer is the body); a failure gives 500 with the message. Never fails.
+HttpReply DecodeLegacyHttpReply(const Reply& reply);
+
+// Calls a legacy module's `callHandleHttp` in the given shape. For kRequestId the runner must already have
+// pointed the instance at a LegacyRequest with id request_id (capsule/host.h). Errors are the call's (kTrap,
+// kInterrupted, ...) or kInvalidArgument when the export does not have the shape's signature.
+Result<Reply> CallLegacyHandleHttp(Instance& instance, LegacyHttpShape shape, const HttpRequest& request,
+                                   uint32_t request_id, const CallOptions& options = {});
+
+// Calls a current-ABI hook without input (`OnHealthCheck`, `OnMetrics`: () -> i64) and decodes its `S`/`F` answer
+// at the returned position and length. Errors: kNotFound, kInvalidArgument (another signature), the call's
+// error, kTrap "bad result from <name>: ..." for a range outside memory or a missing marker.
+Result<Reply> CallHttpHook(Instance& instance, std::string_view name, const CallOptions& options = {});
+
+}  // namespace capsule

@@ -1,0 +1,91 @@
+// Unit tests of the HTTP encoding of the Capsule ABI: request JSON, response rules, legacy results.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "capsule/http_abi.h"
+
+namespace capsule {
+namespace {
+
+Reply Ok(std::string data) {
+  return Reply{true, std::move(data), 0};
+}
+
+TEST(HttpRequestJson, CapsuleShapeWithEscapedValues) {
+  HttpRequest req{
+      "POST", "http://h:1/p?q=1", {{"Content-Type", "application/json"}, {"X-Q", "a\"b"}}, "{\"name\":\"Bob\"}\n"};
+  const std::string json = EncodeHttpRequestJson(req);
+  auto doc = nlohmann::json::parse(json);
+  EXPECT_EQ(doc["Body"], "{\"name\":\"Bob\"}\n");
+  EXPECT_EQ(doc["JSONBody"], "");
+  EXPECT_EQ(doc["TextBody"], "");
+  EXPECT_EQ(doc["URI"], "http://h:1/p?q=1");
+  EXPECT_EQ(doc["Method"], "POST");
+  EXPECT_EQ(doc["Headers"], "\"Content-Type\":\"application/json\",\"X-Q\":\"a\\\"b\"");
+  EXPECT_EQ(json.rfind("{\"Body\":", 0), 0u);
+}
+
+TEST(HttpRequestJson, EscapesControlCharacters) {
+  EXPECT_EQ(JsonEscape(std::string("a\x01\t\\", 4)), "a\\u0001\\t\\\\");
+  EXPECT_EQ(JsonEscape("h\xC3\xA9"), "h\xC3\xA9");
+}
+
+TEST(HttpReplyDecode, StatusHeadersAndJsonBody) {
+  auto r = DecodeHttpReply(Ok(R"({"JSONBody":{"a":1},"TextBody":"","Headers":{"X":"y"},"StatusCode":201})"), "h");
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.body, R"({"a":1})");
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "X");
+  EXPECT_EQ(r.headers[0].second, "y");
+}
+
+TEST(HttpReplyDecode, ZeroStatusIs200AndMissingBodyIsEmptyObject) {
+  auto r = DecodeHttpReply(Ok(R"({"StatusCode":0})"), "h");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{}");
+}
+
+TEST(HttpReplyDecode, TextBodyIsBase64Decoded) {
+  auto r = DecodeHttpReply(Ok(R"({"JSONBody":{"ignored":true},"TextBody":"PGI+aGk8L2I+","StatusCode":200})"), "h");
+  EXPECT_EQ(r.body, "<b>hi</b>");
+  std::string out;
+  EXPECT_TRUE(DecodeBase64("YQ", &out));
+  EXPECT_EQ(out, "a");
+  EXPECT_FALSE(DecodeBase64("a*b", &out));
+}
+
+TEST(HttpReplyDecode, FailuresAndGarbageAre500) {
+  auto f = DecodeHttpReply(Reply{false, "broken", 0}, "callHandleHTTP");
+  EXPECT_EQ(f.status, 500);
+  EXPECT_EQ(f.body, "broken");
+  for (const char* bad :
+       {"not json", "[1,2]", R"({"StatusCode":"x"})", R"({"StatusCode":42})", R"({"TextBody":"***"})"}) {
+    auto g = DecodeHttpReply(Ok(bad), "callHandleHTTP");
+    EXPECT_EQ(g.status, 500) << bad;
+    EXPECT_NE(g.body.find("callHandleHTTP"), std::string::npos) << g.body;
+  }
+}
+
+TEST(LegacyHttp, HeadersJoinedWithSuperscriptThree) {
+  HttpRequest req{"GET", "/", {{"A", "1"}, {"B", "2"}}, ""};
+  EXPECT_EQ(JoinLegacyHeaders(req),
+            "A:1\xC2\xB3"
+            "B:2");
+}
+
+TEST(LegacyHttp, BodyAndHeaders) {
+  auto r = DecodeLegacyHttpReply(Ok("[BODY]{\"a\":1}[HEADERS]Content-Type:application/json\xC2\xB2X-A: b"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"a\":1}");
+  ASSERT_EQ(r.headers.size(), 2u);
+  EXPECT_EQ(r.headers[0].second, "application/json");
+  EXPECT_EQ(r.headers[1].first, "X-A");
+  EXPECT_EQ(r.headers[1].second, "b");
+  EXPECT_EQ(DecodeLegacyHttpReply(Ok("plain")).body, "plain");
+  auto e = DecodeLegacyHttpReply(DecodeLegacyReply("[ERR][3]:bad"));
+  EXPECT_EQ(e.status, 500);
+  EXPECT_NE(e.body.find("bad"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace capsule

@@ -1,0 +1,118 @@
+// Decodes Capsule handler answers into HTTP replies: the current ABI's response JSON and legacy result strings.
+#include <nlohmann/json.hpp>
+
+#include "capsule/http_abi.h"
+
+namespace capsule {
+namespace {
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+
+HttpReply Failure(std::string message) {
+  HttpReply r;
+  r.status = 500;
+  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  r.body = std::move(message);
+  return r;
+}
+
+std::string HeaderValue(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array() && !v.empty() && v.front().is_string()) return v.front().get<std::string>();
+  return v.dump();
+}
+
+}  // namespace
+
+bool DecodeBase64(std::string_view text, std::string* out) {
+  out->clear();
+  out->reserve(text.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] != '='; ++i) {
+    int v = Base64Value(text[i]);
+    if (v < 0) {
+      if (text[i] == '\n' || text[i] == '\r') continue;
+      return false;
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  for (; i < text.size(); ++i)
+    if (text[i] != '=') return false;
+  return true;
+}
+
+HttpReply DecodeHttpReply(const Reply& reply, std::string_view export_name) {
+  if (!reply.ok) return Failure(reply.data);
+  auto doc = nlohmann::json::parse(reply.data, nullptr, /*allow_exceptions=*/false);
+  const std::string what = std::string(export_name);
+  if (doc.is_discarded() || !doc.is_object())
+    return Failure("the module's " + what + " answered a response that is not a JSON object");
+  HttpReply r;
+  if (auto it = doc.find("StatusCode"); it != doc.end() && !it->is_null()) {
+    if (!it->is_number_integer()) return Failure("the module's " + what + " answered a non-integer StatusCode");
+    const auto code = it->get<int64_t>();
+    if (code != 0 && (code < 100 || code > 999))
+      return Failure("the module's " + what + " answered StatusCode " + std::to_string(code));
+    r.status = code == 0 ? 200 : static_cast<int>(code);
+  }
+  if (auto it = doc.find("Headers"); it != doc.end() && it->is_object())
+    for (const auto& [name, value] : it->items()) r.headers.emplace_back(name, HeaderValue(value));
+  std::string text;
+  if (auto it = doc.find("TextBody"); it != doc.end() && it->is_string()) text = it->get<std::string>();
+  if (!text.empty()) {
+    if (!DecodeBase64(text, &r.body))
+      return Failure("the module's " + what + " answered a TextBody that is not base64");
+    return r;
+  }
+  auto body = doc.find("JSONBody");
+  if (body == doc.end() || body->is_null() || (body->is_string() && body->get<std::string>().empty()))
+    r.body = "{}";
+  else
+    r.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+HttpReply DecodeLegacyHttpReply(const Reply& reply) {
+  if (!reply.ok) return Failure(reply.data);
+  HttpReply r;
+  std::string_view s = reply.data;
+  constexpr std::string_view kBody = "[BODY]", kHeaders = "[HEADERS]";
+  if (s.substr(0, kBody.size()) != kBody) {
+    r.body = std::string(s);
+    return r;
+  }
+  s.remove_prefix(kBody.size());
+  const size_t h = s.find(kHeaders);
+  r.body = std::string(s.substr(0, h));
+  if (h == std::string_view::npos) return r;
+  std::string_view headers = s.substr(h + kHeaders.size());
+  constexpr std::string_view kSep = "\xC2\xB2";
+  while (!headers.empty()) {
+    const size_t end = headers.find(kSep);
+    std::string_view entry = headers.substr(0, end);
+    if (const size_t colon = entry.find(':'); colon != std::string_view::npos && colon > 0) {
+      std::string_view value = entry.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      r.headers.emplace_back(std::string(entry.substr(0, colon)), std::string(value));
+    }
+    if (end == std::string_view::npos) break;
+    headers.remove_prefix(end + kSep.size());
+  }
+  return r;
+}
+
+}  // namespace capsule

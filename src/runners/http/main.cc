@@ -1,0 +1,204 @@
+// `capsule-http --wasm=FILE [--httpPort=PORT]`: serves a Capsule module over HTTP (Capsule's capsule-http), with
+// worker threads that each own an engine context and warm instances, per-request limits, host metrics, hot reload
+// and graceful shutdown.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "capsule/host.h"
+#include "capsule/loader.h"
+#include "capsule/wasi.h"
+#include "runners/common/flags.h"
+#include "runners/common/policy_flags.h"
+#include "runners/http/server.h"
+
+namespace capsule::http {
+namespace {
+
+constexpr char kSynopsis[] =
+    "  capsule-http --wasm=FILE [--httpPort=PORT] [flags]\n"
+    "  capsule-http --url=URL --wasm=FILE [--httpPort=PORT] [flags]";
+
+constexpr char kEpilog[] =
+    "Routes: GET /health -> the module's OnHealthCheck (else {\"status\":\"ok\"}), GET /metrics -> OnMetrics (else "
+    "the\n"
+    "host's metrics), GET /capsule/metrics -> the host's Prometheus metrics, POST /capsule/reload (body: a path\n"
+    "or URL) and POST /load-wasm-module ({\"url\"} or {\"path\"}) -> hot reload, only when the environment\n"
+    "variable CAPSULE_RELOAD_TOKEN is set and the request sends it in the CAPSULE_RELOAD_TOKEN header; every\n"
+    "other method and path -> the module's callHandleHTTP (legacy modules: callHandleHttp).\n"
+    "Each warm instance runs _start and OnStart (legacy: OnLoad) when it is created and OnStop (legacy: OnExit)\n"
+    "when the server stops; there is one warm instance per worker. --httpPort= (empty) picks a free port.\n";
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "capsule-http: error: %s\n", message.c_str());
+}
+
+int Main(const std::vector<std::string>& args) {
+  std::string wasm, url, auth_name, auth_value, port = "8080", host = "0.0.0.0", crt, key, stop_after, workers, timeout,
+                                                max_memory, max_body = "8MiB";
+  std::string faas, parent, module_name, module_revision;
+  bool version = false, fresh = false, access_log = false, watch = false;
+  runners::PolicyFlags policy_flags;
+  runners::FlagSet flags("capsule-http", kSynopsis);
+  flags.String("wasm", &wasm, "the module file (with --url: where the download is saved)", "FILE");
+  flags.String("url", &url, "download the module from this URL", "URL");
+  flags.String("authHeaderName", &auth_name, "header name sent with the download", "NAME");
+  flags.String("authHeaderValue", &auth_value, "header value sent with the download", "VALUE");
+  flags.String("httpPort", &port, "port to listen on; empty: a free port (printed)", "PORT");
+  flags.String("host", &host, "address to listen on", "ADDRESS");
+  flags.String("crt", &crt, "TLS certificate chain (PEM); with --key, serve HTTPS", "FILE");
+  flags.String("key", &key, "TLS private key (PEM)", "FILE");
+  flags.String("stopAfter", &stop_after, "stop after this long without a request (seconds, or 500ms, 2m)", "DURATION");
+  flags.String("workers", &workers, "worker threads, each with its own engine context (default: the cores)", "N");
+  flags.Bool("fresh-instance", &fresh, "give every request a new instance: no state survives a request");
+  flags.String("timeout", &timeout, "interrupt a request's guest call after this long: 504 (e.g. 1s)", "DURATION");
+  flags.String("max-memory", &max_memory, "cap each instance's linear memory (e.g. 64MiB)", "SIZE");
+  flags.String("max-body", &max_body, "largest request body accepted; larger gets 413", "SIZE");
+  flags.Bool("access-log", &access_log, "print one JSON line per request on stderr");
+  flags.Bool("watch", &watch, "reload the module when --wasm changes");
+  policy_flags.Register(flags);
+  flags.String("faas", &faas, "Capsule's FaaS mode (not served by this command)", "BOOL");
+  flags.String("parentEndpoint", &parent, "Capsule FaaS flag (ignored)", "URL");
+  flags.String("moduleName", &module_name, "Capsule FaaS flag (ignored)", "NAME");
+  flags.String("moduleRevision", &module_revision, "Capsule FaaS flag (ignored)", "REVISION");
+  flags.Bool("version", &version, "print the version and exit");
+  flags.Epilog(kEpilog);
+  if (auto code = flags.ParseCommandLine(args)) return *code;
+  if (version) {
+    std::puts("capsule-http v" CAPSULE_VERSION " (Capsule C++, V8 engine)");
+    return 0;
+  }
+  if (!faas.empty() && faas != "false") {
+    PrintError("--faas is not served by this command");
+    return 2;
+  }
+  if (wasm.empty() && url.empty()) {
+    PrintError("no module given: use --wasm=FILE or --url=URL (see capsule-http --help)");
+    return 2;
+  }
+
+  ServerOptions server_options;
+  server_options.host = host;
+  server_options.crt = crt;
+  server_options.key = key;
+  server_options.access_log = access_log;
+  if (const char* token = std::getenv("CAPSULE_RELOAD_TOKEN")) server_options.reload_token = token;
+  if (!port.empty()) {
+    char* end = nullptr;
+    long p = std::strtol(port.c_str(), &end, 10);
+    if (*end != '\0' || p < 0 || p > 65535) {
+      PrintError("--httpPort must be a port number, got \"" + port + "\"");
+      return 2;
+    }
+    server_options.port = static_cast<uint16_t>(p);
+  }
+  auto policy = policy_flags.ToPolicy();
+  if (!policy) {
+    PrintError(policy.error().message);
+    return 2;
+  }
+  GuestSettings settings;
+  for (const auto& d : policy->dirs) settings.preopens.push_back({d.host, d.guest});
+  CompileOptions compile;
+  size_t worker_count = std::max(1u, std::thread::hardware_concurrency());
+  {
+    auto bad = [](const std::string& flag, const Error& e) {
+      PrintError("--" + flag + ": " + e.message);
+      return 2;
+    };
+    if (!stop_after.empty()) {
+      auto d = runners::ParseDuration(stop_after);
+      if (!d) return bad("stopAfter", d.error());
+      server_options.stop_after = *d;
+    }
+    if (!timeout.empty()) {
+      auto d = runners::ParseDuration(timeout);
+      if (!d) return bad("timeout", d.error());
+      settings.timeout = *d;
+      settings.timeout_text = timeout;
+    }
+    if (!max_memory.empty()) {
+      auto s = runners::ParseSize(max_memory);
+      if (!s) return bad("max-memory", s.error());
+      const uint64_t pages = *s / 65536;
+      if (pages == 0) return bad("max-memory", Fail(ErrorCode::kInvalidArgument, "must be at least 64KiB"));
+      compile.max_memory_pages = pages > 65536 ? 65536 : static_cast<uint32_t>(pages);
+    }
+    auto s = runners::ParseSize(max_body);
+    if (!s) return bad("max-body", s.error());
+    server_options.max_body = *s;
+    if (!workers.empty()) {
+      char* end = nullptr;
+      long n = std::strtol(workers.c_str(), &end, 10);
+      if (*end != '\0' || n < 1 || n > 1024) {
+        PrintError("--workers must be a number from 1 to 1024, got \"" + workers + "\"");
+        return 2;
+      }
+      worker_count = static_cast<size_t>(n);
+    }
+  }
+
+  ModuleSource source{wasm, url, auth_name, auth_value};
+  auto bytes = LoadModule(source);
+  if (!bytes) {
+    PrintError(bytes.error().message);
+    return 1;
+  }
+  auto engine = Engine::Create();
+  if (!engine) {
+    PrintError(engine.error().message);
+    return 1;
+  }
+  Metrics metrics;
+  ModuleStore store;
+  auto first = CompileModuleVersion(**engine, *bytes, compile, wasm.empty() ? url : wasm);
+  if (!first) {
+    PrintError(first.error().message);
+    return 1;
+  }
+  store.Publish(std::move(*first));
+
+  auto linker = std::make_shared<Linker>();
+  AddWasiToLinker(*linker);
+  HostOptions host_options;
+  host_options.policy = *policy;
+  AddCapsuleHostFunctions(*linker, host_options);
+  settings.linker = linker;
+
+  WorkerPool pool(*engine, store, settings, metrics, fresh);
+  if (auto st = pool.Start(worker_count); !st) {
+    PrintError("cannot start the module: " + st.error().message);
+    return 1;
+  }
+  Reloader reloader(*engine, store, settings, compile, metrics);
+  if (watch) {
+    if (wasm.empty()) {
+      PrintError("--watch needs --wasm");
+      return 2;
+    }
+    reloader.Watch(wasm, std::chrono::milliseconds(500));
+  }
+  Server server(server_options, store, pool, reloader, metrics);
+  if (auto st = server.Listen(); !st) {
+    PrintError(st.error().message);
+    return 1;
+  }
+  std::printf("capsule-http: listening on %s://%s:%u (%zu workers%s)\n", crt.empty() ? "http" : "https", host.c_str(),
+              server.port(), worker_count, fresh ? ", fresh instance per request" : "");
+  std::fflush(stdout);
+  std::string reason = server.Run();
+  std::printf("capsule-http: stopping (%s)\n", reason.c_str());
+  std::fflush(stdout);
+  reloader.Stop();
+  pool.Stop();
+  return 0;
+}
+
+}  // namespace
+}  // namespace capsule::http
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  return capsule::http::Main(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -1,0 +1,49 @@
+// The module capsule-http serves: compiled once, shared by every worker, swapped atomically by a reload.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "capsule/abi.h"
+#include "capsule/engine.h"
+#include "capsule/linker.h"
+
+namespace capsule::http {
+
+// One loaded module and what the server needs to know about it. Immutable once published.
+struct ModuleVersion {
+  std::shared_ptr<const Module> module;
+  AbiInfo abi;
+  std::string source;   // the path or URL it came from
+  uint64_t number = 0;  // 1 for the first module, +1 per successful reload
+};
+
+// Holds the current ModuleVersion. Current() and Publish() are thread-safe.
+class ModuleStore {
+ public:
+  // The version new requests use; never null after the first Publish.
+  std::shared_ptr<const ModuleVersion> Current() const {
+    std::lock_guard lock(mu_);
+    return current_;
+  }
+  // Makes version current (numbering it) and returns it; requests already running keep their old version.
+  std::shared_ptr<const ModuleVersion> Publish(ModuleVersion version) {
+    std::lock_guard lock(mu_);
+    version.number = current_ ? current_->number + 1 : 1;
+    current_ = std::make_shared<const ModuleVersion>(std::move(version));
+    return current_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const ModuleVersion> current_;
+};
+
+// Compiles wasm and detects its ABI. Errors: the engine's (kInvalidModule, kResourceLimit), kNotFound when the
+// module exports no HTTP handler (neither callHandleHTTP nor callHandleHttp).
+Result<ModuleVersion> CompileModuleVersion(Engine& engine, const std::vector<uint8_t>& wasm,
+                                           const CompileOptions& options, std::string source);
+
+}  // namespace capsule::http

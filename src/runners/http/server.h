@@ -1,0 +1,54 @@
+// The HTTP front of capsule-http: one Asio event loop accepting HTTP/1.1 (or HTTPS) connections, reading
+// requests with Boost.Beast, routing them (host routes here, guest routes to the WorkerPool) and writing replies
+// in request order. Every Boost error is handled here; nothing escapes as an exception.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "runners/http/metrics.h"
+#include "runners/http/module_store.h"
+#include "runners/http/reloader.h"
+#include "runners/http/worker_pool.h"
+
+namespace capsule::http {
+
+// How the server listens and which host-side limits it applies.
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  uint16_t port = 0;     // 0: a free port
+  std::string crt, key;  // both set: TLS
+  uint64_t max_body = 8u << 20;
+  std::optional<std::chrono::milliseconds> stop_after;  // idle time before stopping
+  bool access_log = false;
+  std::string reload_token;  // empty: reload routes disabled
+};
+
+// The listening socket and its event loop. Uses the store, pool, reloader and metrics it is given (they must
+// outlive it); the pool must be stopped before the Server is destroyed.
+class Server {
+ public:
+  Server(ServerOptions options, const ModuleStore& store, WorkerPool& pool, Reloader& reloader, Metrics& metrics);
+  ~Server();
+
+  // Binds and listens. Errors: kInvalidArgument / kIo with the address or the TLS files named.
+  Status Listen();
+  // The bound port (after Listen).
+  uint16_t port() const;
+  // Runs the event loop on the calling thread until SIGINT/SIGTERM (graceful drain) or the --stopAfter expiry.
+  // Returns the reason it stopped.
+  std::string Run();
+
+  // The event loop and its state (server.cc); public only so that the connection code there can name it.
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace capsule::http

@@ -1,0 +1,228 @@
+#include "http_client.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "process.h"
+
+namespace capsule::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+}  // namespace
+
+HttpConnection::HttpConnection(int port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+HttpConnection::~HttpConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool HttpConnection::SendRaw(const std::string& bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool HttpConnection::Fill(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+  char buf[65536];
+  ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  buffer_.append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+HttpResponse HttpConnection::ReadResponse(std::chrono::milliseconds timeout) {
+  HttpResponse r;
+  if (fd_ < 0) return r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  size_t end;
+  while ((end = buffer_.find("\r\n\r\n")) == std::string::npos)
+    if (!Fill(deadline)) return r;
+  std::istringstream head(buffer_.substr(0, end));
+  buffer_.erase(0, end + 4);
+  std::string line;
+  std::getline(head, line);
+  if (line.size() < 12) return r;
+  const int status = std::atoi(line.c_str() + 9);
+  while (std::getline(head, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    r.headers[Lower(line.substr(0, colon))] = value;
+  }
+  if (status / 100 == 1 || status == 204 || status == 304) {
+    // No body.
+  } else if (auto it = r.headers.find("content-length"); it != r.headers.end()) {
+    const size_t len = std::stoul(it->second);
+    while (buffer_.size() < len)
+      if (!Fill(deadline)) return r;
+    r.body = buffer_.substr(0, len);
+    buffer_.erase(0, len);
+  } else if (Lower(r.headers["transfer-encoding"]) == "chunked") {
+    while (true) {
+      size_t eol;
+      while ((eol = buffer_.find("\r\n")) == std::string::npos)
+        if (!Fill(deadline)) return r;
+      const size_t size = std::stoul(buffer_.substr(0, eol), nullptr, 16);
+      while (buffer_.size() < eol + 2 + size + 2)
+        if (!Fill(deadline)) return r;
+      r.body += buffer_.substr(eol + 2, size);
+      buffer_.erase(0, eol + 2 + size + 2);
+      if (size == 0) break;
+    }
+  } else {
+    while (Fill(deadline)) {
+    }
+    r.body = std::move(buffer_);
+    buffer_.clear();
+  }
+  r.status = status;
+  return r;
+}
+
+HttpResponse HttpConnection::Request(const std::string& method, const std::string& target, const std::string& body,
+                                     const std::vector<std::string>& headers) {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& h : headers) req += h + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT")
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
+  if (!SendRaw(req)) return {};
+  return ReadResponse();
+}
+
+HttpResponse HttpRequest(int port, const std::string& method, const std::string& target, const std::string& body,
+                         const std::vector<std::string>& headers) {
+  HttpConnection c(port);
+  auto h = headers;
+  h.push_back("Connection: close");
+  return c.Request(method, target, body, h);
+}
+
+std::string HttpBinaryPath() {
+  return std::string(CAPSULE_BINARY_DIR) + "/src/runners/http/capsule-http";
+}
+
+HttpServerProcess::HttpServerProcess(std::vector<std::string> args, std::vector<std::string> env) {
+  dir_ = MakeTempDir();
+  const bool has_port =
+      std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--httpPort", 0) == 0; });
+  if (!has_port) args.push_back("--httpPort=");
+  args.insert(args.begin(), HttpBinaryPath());
+  const std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string text = ReadAll(out);
+    if (auto at = text.find("listening on "); at != std::string::npos) {
+      auto nl = text.find('\n', at);
+      auto colon = text.rfind(':', nl == std::string::npos ? std::string::npos : nl);
+      if (nl != std::string::npos && colon != std::string::npos) {
+        port_ = std::atoi(text.c_str() + colon + 1);
+        return;
+      }
+    }
+    int status;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+HttpServerProcess::~HttpServerProcess() {
+  if (pid_ > 0 && !exited_) {
+    ::kill(pid_, SIGKILL);
+    int status;
+    ::waitpid(pid_, &status, 0);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+void HttpServerProcess::Signal(int signal) {
+  if (pid_ > 0 && !exited_) ::kill(pid_, signal);
+}
+
+int HttpServerProcess::Wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
+
+std::string HttpServerProcess::Stdout() const {
+  return ReadAll(dir_ + "/stdout");
+}
+std::string HttpServerProcess::Stderr() const {
+  return ReadAll(dir_ + "/stderr");
+}
+
+}  // namespace capsule::testing

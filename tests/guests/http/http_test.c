@@ -1,0 +1,92 @@
+// The module the capsule-http end-to-end tests drive: one behaviour per path.
+//   /echo     {"method","uri","body","headers"} of the request     /counter  a per-instance counter
+//   /text     201, a text body and a custom header                  /fail     F "boom"
+//   /garbage  S + text that is not JSON                             /trap     a trap
+//   /loop     an endless loop                                       /grow     tries to allocate 32 MiB
+//   /slow     busy for ~200 ms                                      /badheaders  invalid header names and values
+//   anything else  {"hello":"world"}
+// OnStart and OnStop print a line on stdout.
+#include <capsule_http.h>
+
+static unsigned counter;
+
+static int path_is(const char* uri, const char* path) {
+  const char* p = strstr(uri, "://");
+  p = p ? strchr(p + 3, '/') : uri;
+  if (!p) return 0;
+  size_t n = strlen(path);
+  return strncmp(p, path, n) == 0 && (p[n] == 0 || p[n] == '?');
+}
+
+static capsule_result handle(const char* request, uint32_t len) {
+  (void)len;
+  capsule_buf uri = capsule_json_get(request, "URI");
+  capsule_result r;
+  if (path_is(uri.data, "/echo")) {
+    capsule_buf method = capsule_json_get(request, "Method");
+    capsule_buf body = capsule_http_body(request);
+    capsule_buf headers = capsule_json_get(request, "Headers");
+    capsule_buf e[4] = {capsule_json_escape(method.data, method.len), capsule_json_escape(uri.data, uri.len),
+                        capsule_json_escape(body.data, body.len), capsule_json_escape(headers.data, headers.len)};
+    size_t n = e[0].len + e[1].len + e[2].len + e[3].len + 64;
+    char* json = (char*)malloc(n);
+    snprintf(json, n, "{\"method\":\"%s\",\"uri\":\"%s\",\"body\":\"%s\",\"headers\":\"%s\"}", e[0].data, e[1].data,
+             e[2].data, e[3].data);
+    r = capsule_http_json(200, json);
+    free(json);
+    for (int i = 0; i < 4; ++i) capsule_buf_free(&e[i]);
+    capsule_buf_free(&method);
+    capsule_buf_free(&body);
+    capsule_buf_free(&headers);
+  } else if (path_is(uri.data, "/counter")) {
+    char json[64];
+    snprintf(json, sizeof json, "{\"counter\":%u}", ++counter);
+    r = capsule_http_json(200, json);
+  } else if (path_is(uri.data, "/text")) {
+    r = capsule_success_str(
+        "{\"JSONBody\":{},\"TextBody\":\"aGVsbG8gdGV4dA==\",\"Headers\":{\"Content-Type\":\"text/plain\","
+        "\"X-Test\":\"yes\"},\"StatusCode\":201}");
+  } else if (path_is(uri.data, "/badheaders")) {
+    r = capsule_success_str(
+        "{\"JSONBody\":{},\"Headers\":{\"Bad Name\":\"x\",\"X-Ok\":\"fine\",\"X-Split\":\"a\\r\\nInjected: 1\"},"
+        "\"StatusCode\":200}");
+  } else if (path_is(uri.data, "/nostatus")) {
+    r = capsule_success_str("{\"JSONBody\":{\"a\":[1,2]},\"TextBody\":\"\",\"Headers\":{}}");
+  } else if (path_is(uri.data, "/fail")) {
+    r = capsule_failure_str("boom");
+  } else if (path_is(uri.data, "/garbage")) {
+    r = capsule_success_str("this is not json");
+  } else if (path_is(uri.data, "/trap")) {
+    __builtin_trap();
+  } else if (path_is(uri.data, "/loop")) {
+    for (volatile unsigned i = 0;; ++i) {
+    }
+  } else if (path_is(uri.data, "/slow")) {
+    for (volatile unsigned i = 0; i < 100000000u; ++i) {
+    }
+    r = capsule_http_json(200, "{\"slow\":true}");
+  } else if (path_is(uri.data, "/grow")) {
+    char* volatile p = (char*)malloc(32u << 20);
+    if (p) p[(32u << 20) - 1] = 1;
+    r = p ? capsule_http_json(200, "{\"grown\":true}") : capsule_failure_str("out of memory");
+    free(p);
+  } else {
+    r = capsule_http_json(200, "{\"hello\":\"world\"}");
+  }
+  capsule_buf_free(&uri);
+  return r;
+}
+
+static void on_start(void) {
+  capsule_print("OnStart called");
+}
+static void on_stop(void) {
+  capsule_print("OnStop called");
+}
+CAPSULE_ON_START(on_start)
+CAPSULE_ON_STOP(on_stop)
+
+int main(void) {
+  capsule_set_handle_http(handle);
+  return 0;
+}
