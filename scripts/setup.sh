@@ -13,13 +13,12 @@ packages=(
   clang lld wasi-libc libclang-rt-14-dev-wasm32
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
-  # host libraries
-  libcurl4-openssl-dev
+  # host libraries: outbound HTTP (libcurl), Redis (hiredis)
+  libcurl4-openssl-dev libhiredis-dev
   # capsule-http: HTTP/1.1 server (Boost.Beast/Asio), TLS, JSON; openssl makes test certificates
   libboost1.74-dev libssl-dev nlohmann-json3-dev openssl
   # bench/http: the nginx ceiling and the load generator
-  nginx-light wrk
-  libhiredis-dev
+  nginx-light wrk python3
   # host-function tests: a real Redis server
   redis-server
   # runtime dependencies of libnode108 (V8 10.2), which is unpacked below when it cannot be installed
