@@ -371,14 +371,15 @@ void Server::Impl::Shutdown(std::string reason) {
   signals.cancel(ec);
   idle_timer.cancel();
   const auto deadline = Clock::now() + kDrainLimit;
+  // The poll holds itself only weakly: the pending timer handler keeps it alive, and nothing does once it stops.
   auto poll = std::make_shared<std::function<void()>>();
-  *poll = [this, deadline, poll] {
+  *poll = [this, deadline, weak = std::weak_ptr<std::function<void()>>(poll)] {
     if (metrics.in_flight() <= 0 || Clock::now() >= deadline) {
       ioc.stop();
       return;
     }
     drain_timer.expires_after(std::chrono::milliseconds(20));
-    drain_timer.async_wait([poll](beast::error_code) { (*poll)(); });
+    drain_timer.async_wait([self = weak.lock()](beast::error_code) { (*self)(); });
   };
   (*poll)();
 }
