@@ -7,6 +7,7 @@
 #include "capsule/loader.h"
 #include "runners/capsule/cli.h"
 #include "runners/capsule/sandbox_flags.h"
+#include "runners/common/module_source_flags.h"
 
 namespace capsule::cli {
 namespace {
@@ -43,14 +44,12 @@ Status StartModule(Instance& instance, const CallOptions& options) {
 }  // namespace
 
 int HandlerMain(const std::vector<std::string>& args) {
-  std::string wasm, url, auth_name, auth_value, params, mode;
+  std::string params, mode;
   bool version = false;
+  runners::ModuleSourceFlags module;
   SandboxFlags sandbox;
   runners::FlagSet flags("capsule", kSynopsis);
-  flags.String("wasm", &wasm, "the module file (with --url: where the download is saved)", "FILE");
-  flags.String("url", &url, "download the module from this URL", "URL");
-  flags.String("authHeaderName", &auth_name, "header name sent with the download (e.g. PRIVATE-TOKEN)", "NAME");
-  flags.String("authHeaderValue", &auth_value, "header value sent with the download", "VALUE");
+  module.Register(flags);
   flags.String("params", &params, "the input given to the handler", "INPUT");
   flags.String("mode", &mode, "legacy Capsule flag; only \"cli\" is served by this command", "MODE");
   sandbox.Register(flags);
@@ -65,18 +64,17 @@ int HandlerMain(const std::vector<std::string>& args) {
     PrintError("--mode=" + mode + " is served by capsule-" + mode + ", not by this command");
     return 2;
   }
-  if (wasm.empty() && url.empty()) {
+  if (!module.given()) {
     PrintError("no module given: use --wasm=FILE or --url=URL (see capsule --help)");
     return 2;
   }
 
-  ModuleSource source{wasm, url, auth_name, auth_value};
-  auto bytes = LoadModule(source);
+  auto bytes = LoadModule(module.ToSource());
   if (!bytes) {
     PrintError(bytes.error().message);
     return 1;
   }
-  auto prepared = Prepare(*bytes, sandbox, {wasm.empty() ? url : wasm}, /*capsule_abi=*/true);
+  auto prepared = Prepare(*bytes, sandbox, {module.name()}, /*capsule_abi=*/true);
   if (!prepared) {
     PrintError(prepared.error().message);
     return 1;

@@ -30,11 +30,9 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
   Prepared p;
   CompileOptions compile;
   if (!sandbox.max_memory.empty()) {
-    auto bytes = runners::ParseSize(sandbox.max_memory);
-    if (!bytes) return bytes.take_error();
-    uint64_t pages = *bytes / 65536;
-    if (pages == 0) return Fail(ErrorCode::kInvalidArgument, "--max-memory must be at least 64KiB (one page)");
-    compile.max_memory_pages = pages > 65536 ? 65536 : static_cast<uint32_t>(pages);
+    auto pages = runners::ParseMemoryPages(sandbox.max_memory);
+    if (!pages) return Fail(ErrorCode::kInvalidArgument, "--max-memory: " + pages.error().message);
+    compile.max_memory_pages = *pages;
   }
   if (!sandbox.timeout.empty()) {
     auto timeout = runners::ParseDuration(sandbox.timeout);

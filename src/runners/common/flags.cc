@@ -157,4 +157,12 @@ Result<uint64_t> ParseSize(const std::string& text) {
   return static_cast<uint64_t>(std::llround(number * scale));
 }
 
+Result<uint32_t> ParseMemoryPages(const std::string& text) {
+  auto bytes = ParseSize(text);
+  if (!bytes) return bytes.take_error();
+  const uint64_t pages = *bytes / 65536;
+  if (pages == 0) return Fail(ErrorCode::kInvalidArgument, "must be at least 64KiB (one page)");
+  return static_cast<uint32_t>(pages > 65536 ? 65536 : pages);
+}
+
 }  // namespace capsule::runners

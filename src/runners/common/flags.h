@@ -69,4 +69,8 @@ Result<std::chrono::milliseconds> ParseDuration(const std::string& text);
 // otherwise.
 Result<uint64_t> ParseSize(const std::string& text);
 
+// Parses a --max-memory value into 64 KiB pages (at most 65536, the 4 GiB of a 32-bit memory). kInvalidArgument
+// for a malformed size or one below a page.
+Result<uint32_t> ParseMemoryPages(const std::string& text);
+
 }  // namespace capsule::runners

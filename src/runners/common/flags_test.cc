@@ -61,3 +61,19 @@ TEST(FlagParsersTest, DurationsAndSizes) {
 
 }  // namespace
 }  // namespace capsule::runners
+
+namespace capsule::runners {
+namespace {
+
+TEST(FlagParsersTest, MemoryPages) {
+  EXPECT_EQ(*ParseMemoryPages("64KiB"), 1u);
+  EXPECT_EQ(*ParseMemoryPages("64MiB"), 1024u);
+  EXPECT_EQ(*ParseMemoryPages("8GiB"), 65536u);  // capped at the 4 GiB of a 32-bit memory
+  auto small = ParseMemoryPages("1KiB");
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.error().message.find("at least 64KiB"), std::string::npos);
+  EXPECT_FALSE(ParseMemoryPages("lots").ok());
+}
+
+}  // namespace
+}  // namespace capsule::runners

@@ -10,6 +10,7 @@
 #include "capsule/loader.h"
 #include "capsule/wasi.h"
 #include "runners/common/flags.h"
+#include "runners/common/module_source_flags.h"
 #include "runners/common/policy_flags.h"
 #include "runners/http/server.h"
 
@@ -35,16 +36,13 @@ void PrintError(const std::string& message) {
 }
 
 int Main(const std::vector<std::string>& args) {
-  std::string wasm, url, auth_name, auth_value, port = "8080", host = "0.0.0.0", crt, key, stop_after, workers, timeout,
-                                                max_memory, max_body = "8MiB";
+  std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, workers, timeout, max_memory, max_body = "8MiB";
   std::string faas, parent, module_name, module_revision;
   bool version = false, fresh = false, access_log = false, watch = false;
   runners::PolicyFlags policy_flags;
+  runners::ModuleSourceFlags module;
   runners::FlagSet flags("capsule-http", kSynopsis);
-  flags.String("wasm", &wasm, "the module file (with --url: where the download is saved)", "FILE");
-  flags.String("url", &url, "download the module from this URL", "URL");
-  flags.String("authHeaderName", &auth_name, "header name sent with the download", "NAME");
-  flags.String("authHeaderValue", &auth_value, "header value sent with the download", "VALUE");
+  module.Register(flags);
   flags.String("httpPort", &port, "port to listen on; empty: a free port (printed)", "PORT");
   flags.String("host", &host, "address to listen on", "ADDRESS");
   flags.String("crt", &crt, "TLS certificate chain (PEM); with --key, serve HTTPS", "FILE");
@@ -73,7 +71,7 @@ int Main(const std::vector<std::string>& args) {
     PrintError("--faas is not served by this command");
     return 2;
   }
-  if (wasm.empty() && url.empty()) {
+  if (!module.given()) {
     PrintError("no module given: use --wasm=FILE or --url=URL (see capsule-http --help)");
     return 2;
   }
@@ -119,11 +117,9 @@ int Main(const std::vector<std::string>& args) {
       settings.timeout_text = timeout;
     }
     if (!max_memory.empty()) {
-      auto s = runners::ParseSize(max_memory);
-      if (!s) return bad("max-memory", s.error());
-      const uint64_t pages = *s / 65536;
-      if (pages == 0) return bad("max-memory", Fail(ErrorCode::kInvalidArgument, "must be at least 64KiB"));
-      compile.max_memory_pages = pages > 65536 ? 65536 : static_cast<uint32_t>(pages);
+      auto pages = runners::ParseMemoryPages(max_memory);
+      if (!pages) return bad("max-memory", pages.error());
+      compile.max_memory_pages = *pages;
     }
     auto s = runners::ParseSize(max_body);
     if (!s) return bad("max-body", s.error());
@@ -139,8 +135,7 @@ int Main(const std::vector<std::string>& args) {
     }
   }
 
-  ModuleSource source{wasm, url, auth_name, auth_value};
-  auto bytes = LoadModule(source);
+  auto bytes = LoadModule(module.ToSource());
   if (!bytes) {
     PrintError(bytes.error().message);
     return 1;
@@ -152,7 +147,7 @@ int Main(const std::vector<std::string>& args) {
   }
   Metrics metrics;
   ModuleStore store;
-  auto first = CompileModuleVersion(**engine, *bytes, compile, wasm.empty() ? url : wasm);
+  auto first = CompileModuleVersion(**engine, *bytes, compile, module.name());
   if (!first) {
     PrintError(first.error().message);
     return 1;
@@ -173,11 +168,11 @@ int Main(const std::vector<std::string>& args) {
   }
   Reloader reloader(*engine, store, settings, compile, metrics);
   if (watch) {
-    if (wasm.empty()) {
+    if (module.wasm.empty()) {
       PrintError("--watch needs --wasm");
       return 2;
     }
-    reloader.Watch(wasm, std::chrono::milliseconds(500));
+    reloader.Watch(module.wasm, std::chrono::milliseconds(500));
   }
   Server server(server_options, store, pool, reloader, metrics);
   if (auto st = server.Listen(); !st) {
