@@ -1,4 +1,4 @@
-# capsule_add_guest(NAME SOURCES src.c... [FLAGS extra-clang-flags...])
+# capsule_add_guest(NAME name SOURCES src.c [FLAGS extra-clang-flags...])
 # Builds a WebAssembly guest module from C with Debian's clang for wasm32-wasi, into ${CAPSULE_GUEST_DIR}/NAME.wasm.
 # Every guest joins the `guests` target; tests depend on it.
 find_program(CAPSULE_WASM_CC NAMES clang-14 clang REQUIRED)
@@ -17,12 +17,13 @@ function(capsule_add_guest)
     get_filename_component(abs "${s}" ABSOLUTE)
     list(APPEND srcs "${abs}")
   endforeach()
-  file(GLOB sdk_headers "${PROJECT_SOURCE_DIR}/sdk/c/include/*.h")
+  # clang's depfile lists every header the source includes (SDK, shared test headers), so editing one rebuilds it.
   add_custom_command(
     OUTPUT "${out}"
     COMMAND ${CAPSULE_WASM_CC} --target=wasm32-wasi -O2 -Wall -Wextra -I "${PROJECT_SOURCE_DIR}/sdk/c/include"
-            ${G_FLAGS} ${srcs} -o "${out}"
-    DEPENDS ${srcs} ${sdk_headers}
+            -MD -MF "${out}.d" -MT "${out}" ${G_FLAGS} ${srcs} -o "${out}"
+    DEPENDS ${srcs}
+    DEPFILE "${out}.d"
     COMMENT "Building guest ${name}.wasm"
     VERBATIM)
   add_custom_target(guest_${name} DEPENDS "${out}")

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT(name) __attribute__((export_name(name)))
-#define IMPORT(name) __attribute__((import_module("env"), import_name(name)))
+#include "../capsulemodule.h"
 
 #ifdef CAPSULE_V02
 typedef void host_result;  // host functions had no result before v0.3.0
@@ -22,25 +21,6 @@ host_result hostWriteFile(const char* path, uint32_t len, const char* content, u
 #ifndef CAPSULE_V02
 IMPORT("hostRequestParamsGet") host_result hostRequestParamsGet(uint32_t req_id, char** ret_ptr, uint32_t* ret_len);
 #endif
-
-EXPORT("malloc") void* export_malloc(size_t size) {
-  return malloc(size);
-}
-EXPORT("free") void export_free(void* ptr) {
-  free(ptr);
-}
-EXPORT("calloc") void* export_calloc(size_t n, size_t size) {
-  return calloc(n, size);
-}
-EXPORT("realloc") void* export_realloc(void* ptr, size_t size) {
-  return realloc(ptr, size);
-}
-
-// capsulemodule: `buf := make([]byte, size); return &buf[0]` (so a size of 0 panics in TinyGo).
-EXPORT("allocateBuffer") char* allocateBuffer(uint32_t size) {
-  if (size == 0) __builtin_trap();
-  return (char*)malloc(size);
-}
 
 // getStringPtrPositionAndSize: an empty string is sent as "empty".
 static uint64_t pack_string(const char* text, uint32_t len) {

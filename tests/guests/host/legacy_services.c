@@ -4,8 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT(name) __attribute__((export_name(name)))
-#define IMPORT(name) __attribute__((import_module("env"), import_name(name)))
+#include "../capsulemodule.h"
 #define STR(s) s, (uint32_t)strlen(s)
 
 IMPORT("hostHttp")
@@ -24,18 +23,6 @@ IMPORT("hostRedisKeys") uint32_t hostRedisKeys(const char* pattern, uint32_t len
 IMPORT("hostCouchBaseQuery")
 uint32_t hostCouchBaseQuery(const char* query, uint32_t len, char** ret_ptr, uint32_t* ret_len);
 IMPORT("hostGetHostInformation") uint32_t hostGetHostInformation(char** ret_ptr, uint32_t* ret_len);
-
-EXPORT("malloc") void* export_malloc(size_t size) {
-  return malloc(size);
-}
-EXPORT("free") void export_free(void* ptr) {
-  free(ptr);
-}
-// capsulemodule: `buf := make([]byte, size); return &buf[0]` (a size of 0 panics in TinyGo).
-EXPORT("allocateBuffer") char* allocateBuffer(uint32_t size) {
-  if (size == 0) __builtin_trap();
-  return (char*)malloc(size);
-}
 
 // An empty answer is sent as "empty", as capsulemodule did.
 static uint64_t pack(const char* text, uint32_t len) {

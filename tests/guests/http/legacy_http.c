@@ -7,24 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT(name) __attribute__((export_name(name)))
-#define IMPORT(name) __attribute__((import_module("env"), import_name(name)))
+#include "../capsulemodule.h"
 
 IMPORT("hostLogString") uint32_t hostLogString(const char* text, uint32_t len);
 #if !defined(CAPSULE_V02) && !defined(CAPSULE_V01)
 IMPORT("hostRequestParamsGet") uint32_t hostRequestParamsGet(uint32_t req_id, char** ret_ptr, uint32_t* ret_len);
 #endif
-
-EXPORT("malloc") void* export_malloc(size_t size) {
-  return malloc(size);
-}
-EXPORT("free") void export_free(void* ptr) {
-  free(ptr);
-}
-EXPORT("allocateBuffer") char* allocateBuffer(uint32_t size) {
-  if (size == 0) __builtin_trap();
-  return (char*)malloc(size);
-}
 
 static uint64_t answer(const char* body, uint32_t body_len, const char* uri, uint32_t uri_len, const char* headers,
                        uint32_t headers_len, const char* method, uint32_t method_len) {
