@@ -48,12 +48,13 @@ class DirectoryPolicy final : public FilePolicy {
       Grant g;
       g.host = grant.host.empty() ? "." : grant.host;
       g.guest = TrimSlashes(grant.guest.empty() ? g.host : grant.guest);
-      if (g.guest.empty() || g.guest == "./") g.guest = ".";
+      // assign(1, '.'), not = ".": GCC 12 at -O3 reports a bogus -Wrestrict for that.
+      if (g.guest.empty() || g.guest == "./") g.guest.assign(1, '.');
       if (g.guest[0] != '/') {
         // A relative guest name is the guest's working directory; it also answers to its absolute host path.
         char resolved[PATH_MAX];
         if (::realpath(g.host.c_str(), resolved)) g.alias = resolved;
-        g.guest = ".";
+        g.guest.assign(1, '.');
       }
       grants_.push_back(std::move(g));
     }

@@ -52,7 +52,10 @@ std::string EncodeResponse(const HttpResponse& response) {
   for (const auto& [name, values] : response.headers) {
     if (headers.size() > 1) headers += ',';
     headers += host::JsonQuote(name) + ":[";
-    for (size_t i = 0; i < values.size(); ++i) headers += (i ? "," : "") + host::JsonQuote(values[i]);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) headers += ',';
+      headers += host::JsonQuote(values[i]);
+    }
     headers += ']';
   }
   headers += '}';

@@ -64,7 +64,7 @@ Errno OpenParent(int dirfd, std::string_view path, ParentDir* out) {
   std::string dir;
   if (last == "." || last == "..") {
     dir = p;
-    out->name = ".";
+    out->name.assign(1, '.');  // not = ".": GCC 12 at -O3 reports a bogus -Wrestrict for that
   } else {
     dir = p.substr(0, start);
     out->name = p.substr(start);
