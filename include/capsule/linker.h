@@ -107,7 +107,8 @@ class Linker {
 
  private:
   std::vector<std::unique_ptr<HostFuncDef>> defs_;
-  std::map<std::pair<std::string, std::string>, std::vector<HostFuncDef*>> by_name_;
+  // module -> name -> the definitions of that name (one per signature); looked up without building strings.
+  std::map<std::string, std::map<std::string, std::vector<HostFuncDef*>, std::less<>>, std::less<>> by_name_;
 };
 
 }  // namespace capsule

@@ -3,7 +3,7 @@
 namespace capsule {
 
 void Linker::Define(std::string module, std::string name, FuncType type, HostFunc fn) {
-  auto& list = by_name_[{module, name}];
+  auto& list = by_name_[module][name];
   for (HostFuncDef* def : list)
     if (def->type == type) {
       def->fn = std::move(fn);
@@ -15,19 +15,25 @@ void Linker::Define(std::string module, std::string name, FuncType type, HostFun
 }
 
 Result<const HostFuncDef*> Linker::Resolve(const ImportInfo& import) const {
+  const std::vector<HostFuncDef*>* defs = nullptr;
+  if (import.kind == ExternKind::kFunc) {
+    if (auto m = by_name_.find(import.module); m != by_name_.end())
+      if (auto n = m->second.find(import.name); n != m->second.end()) defs = &n->second;
+  }
+  if (defs)
+    for (const HostFuncDef* def : *defs)
+      if (def->type == import.func_type) return def;
+
+  // Not bound: say why (only now are strings built).
   std::string what = "import \"" + import.module + "\".\"" + import.name + "\"";
   if (import.kind != ExternKind::kFunc)
     return Fail(ErrorCode::kLinkError,
                 "unknown " + what + " (a " + ExternKindName(import.kind) + "; only function imports can be provided)");
-  auto it = by_name_.find({import.module, import.name});
-  if (it == by_name_.end())
+  if (!defs)
     return Fail(ErrorCode::kLinkError,
                 "unknown " + what + " " + import.func_type.ToString() + ": the host does not provide it");
   std::string offered;
-  for (const HostFuncDef* def : it->second) {
-    if (def->type == import.func_type) return def;
-    offered += (offered.empty() ? "" : " or ") + def->type.ToString();
-  }
+  for (const HostFuncDef* def : *defs) offered += (offered.empty() ? "" : " or ") + def->type.ToString();
   return Fail(ErrorCode::kLinkError,
               what + " has signature " + import.func_type.ToString() + " but the host provides " + offered);
 }

@@ -202,7 +202,6 @@ Result<std::unique_ptr<Instance>> V8Context::Instantiate(std::shared_ptr<const M
                                                          std::shared_ptr<const Linker> linker, InstanceData data) {
   auto v8_module = std::dynamic_pointer_cast<const V8Module>(module);
   if (!v8_module) return Fail(ErrorCode::kInvalidArgument, "module was compiled by another engine");
-  if (auto st = linker->Check(module->info()); !st) return st.take_error();
   if (instance_constructor_.IsEmpty()) return Fail(ErrorCode::kInternal, "V8 has no WebAssembly.Instance");
 
   v8::Isolate::Scope isolate_scope(isolate_);
