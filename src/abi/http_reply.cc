@@ -1,6 +1,7 @@
 // Decodes Capsule handler answers into HTTP replies: the current ABI's response JSON and legacy result strings.
 #include <nlohmann/json.hpp>
 
+#include "abi/http_reply_fast.h"
 #include "capsule/http_abi.h"
 
 namespace capsule {
@@ -57,7 +58,13 @@ bool DecodeBase64(std::string_view text, std::string* out) {
 
 HttpReply DecodeHttpReply(const Reply& reply, std::string_view export_name) {
   if (!reply.ok) return Failure(reply.data);
-  auto doc = nlohmann::json::parse(reply.data, nullptr, /*allow_exceptions=*/false);
+  HttpReply r;
+  if (internal::DecodeCanonicalHttpReply(reply.data, &r)) return r;
+  return internal::DecodeHttpReplyDocument(reply.data, export_name);
+}
+
+HttpReply internal::DecodeHttpReplyDocument(std::string_view json, std::string_view export_name) {
+  auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   const std::string what = std::string(export_name);
   if (doc.is_discarded() || !doc.is_object())
     return Failure("the module's " + what + " answered a response that is not a JSON object");
