@@ -19,7 +19,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-reply='{"message":"Bob Morane 42"}'
+reply='{"message":"Bob Morane 42","things":{"emoji":"🐯"}}'
 cat > "$tmp/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = '{"name":"Bob Morane","age":42}'
@@ -67,7 +67,7 @@ CONF
 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" &
 pids+=($!)
 wait_port "$nginx_port"
-echo "wrk -t1 -c32 -d$duration, POST {\"name\":\"Bob Morane\",\"age\":42}; reply $reply (${#reply} bytes); $(nproc) cores"
+echo "wrk -t1 -c32 -d$duration, POST {\"name\":\"Bob Morane\",\"age\":42}; reply $reply ($(printf %s "$reply" | wc -c) bytes); $(nproc) cores"
 load "nginx (fixed reply)" "http://127.0.0.1:$nginx_port/"
 nginx_rps=$rps
 

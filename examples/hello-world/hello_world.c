@@ -1,4 +1,5 @@
-// Capsule's hello-world HTTP sample in C: POST {"name":"Bob","age":42} -> {"message":"Bob 42"}.
+// Capsule's hello-world HTTP sample (capsule-http/functions/hello-world) in C:
+// POST {"name":"Bob","age":42} -> {"message":"Bob 42","things":{"emoji":"🐯"}}.
 #include <capsule_http.h>
 
 static capsule_result handle(const char* request, uint32_t len) {
@@ -8,8 +9,9 @@ static capsule_result handle(const char* request, uint32_t len) {
   capsule_buf age = capsule_json_get(body.data, "age");
   capsule_buf message = capsule_json_escape(name.data, name.len);
   capsule_buf age_text = capsule_json_escape(age.data, age.len);
-  char* json = (char*)malloc(message.len + age_text.len + 32);
-  snprintf(json, message.len + age_text.len + 32, "{\"message\":\"%s %s\"}", message.data, age_text.data);
+  const size_t size = message.len + age_text.len + 64;
+  char* json = (char*)malloc(size);
+  snprintf(json, size, "{\"message\":\"%s %s\",\"things\":{\"emoji\":\"🐯\"}}", message.data, age_text.data);
   capsule_result r = capsule_http_json(200, json);
   free(json);
   capsule_buf_free(&age_text);

@@ -111,7 +111,8 @@ TEST(HttpLifecycle, BadModuleIsRejectedAndTheOldOneKeepsServing) {
     EXPECT_EQ(r.status, 422) << source;
     EXPECT_TRUE(Contains(r.body, "rejected")) << r.body;
   }
-  EXPECT_EQ(HttpRequest(server.port(), "POST", "/", R"({"name":"a","age":1})").body, R"({"message":"a 1"})");
+  EXPECT_EQ(HttpRequest(server.port(), "POST", "/", R"({"name":"a","age":1})").body,
+            R"({"message":"a 1","things":{"emoji":"🐯"}})");
   EXPECT_TRUE(Contains(HttpRequest(server.port(), "GET", "/capsule/metrics").body,
                        "capsule_http_reloads_total{result=\"failed\"} 4"));
   std::filesystem::remove_all(dir);
@@ -150,7 +151,8 @@ TEST(HttpLifecycle, ReloadUnderLoadLosesNoRequest) {
   EXPECT_EQ(failed.load(), 0);
   EXPECT_GT(ok.load(), 100);
   EXPECT_GT(new_module.load(), 0);
-  EXPECT_EQ(HttpRequest(server.port(), "POST", "/", R"({"name":"b","age":2})").body, R"({"message":"b 2"})");
+  EXPECT_EQ(HttpRequest(server.port(), "POST", "/", R"({"name":"b","age":2})").body,
+            R"({"message":"b 2","things":{"emoji":"🐯"}})");
 }
 
 TEST(HttpLifecycle, WatchReloadsWhenTheFileChanges) {
@@ -159,7 +161,8 @@ TEST(HttpLifecycle, WatchReloadsWhenTheFileChanges) {
   std::filesystem::copy_file(GuestPath("hello-world"), path);
   HttpServerProcess server({"--wasm=" + path, "--workers=1", "--watch"});
   ASSERT_NE(server.port(), 0);
-  EXPECT_EQ(HttpRequest(server.port(), "POST", "/", R"({"name":"a","age":1})").body, R"({"message":"a 1"})");
+  EXPECT_EQ(HttpRequest(server.port(), "POST", "/", R"({"name":"a","age":1})").body,
+            R"({"message":"a 1","things":{"emoji":"🐯"}})");
   std::this_thread::sleep_for(1100ms);  // a different modification time
   std::filesystem::copy_file(GuestPath("http_test"), dir + "/next.wasm");
   std::filesystem::rename(dir + "/next.wasm", path);
@@ -193,7 +196,7 @@ TEST(HttpLifecycle, Tls) {
   auto r = RunProcess({"/usr/bin/curl", "-sk", "-X", "POST", "-d", R"({"name":"tls","age":3})",
                        "https://127.0.0.1:" + std::to_string(server.port()) + "/"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, R"({"message":"tls 3"})");
+  EXPECT_EQ(r.out, R"({"message":"tls 3","things":{"emoji":"🐯"}})");
   // Plain HTTP on the TLS port is refused without harming the server.
   EXPECT_NE(HttpRequest(server.port(), "GET", "/").status, 200);
   auto again = RunProcess({"/usr/bin/curl", "-sk", "https://127.0.0.1:" + std::to_string(server.port()) + "/health"});

@@ -13,7 +13,7 @@ TEST(HttpRoutes, HelloWorldAnswersJson) {
   auto r =
       HttpRequest(server.port(), "POST", "/", R"({"name":"Bob Morane","age":42})", {"Content-Type: application/json"});
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body, R"({"message":"Bob Morane 42"})");
+  EXPECT_EQ(r.body, R"({"message":"Bob Morane 42","things":{"emoji":"🐯"}})");
   EXPECT_EQ(r.headers["content-type"], "application/json; charset=utf-8");
 }
 
