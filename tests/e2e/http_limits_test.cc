@@ -45,6 +45,33 @@ TEST(HttpLimits, TimeoutIs504AndOtherRequestsSucceed) {
   EXPECT_TRUE(Contains(HttpRequest(server.port(), "GET", "/capsule/metrics").body, "capsule_http_timeouts_total 1"));
 }
 
+// While a looping guest holds one worker, new connections go to the other worker and are answered before the loop
+// ends; so are the host's own routes.
+TEST(HttpLimits, ALoopingGuestHoldsOnlyItsWorker) {
+  HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=2", "--timeout=5s"});
+  ASSERT_NE(server.port(), 0);
+  std::atomic<bool> loop_done{false};
+  HttpResponse loop;
+  std::thread looping([&] {
+    loop = HttpRequest(server.port(), "GET", "/loop");
+    loop_done = true;
+  });
+  // Wait until the loop runs: the in-flight gauge shows it.
+  for (int i = 0; i < 100 && !Contains(HttpRequest(server.port(), "GET", "/capsule/metrics").body,
+                                       "capsule_http_in_flight_requests 2");
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  int answered_during_loop = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto r = HttpRequest(server.port(), "GET", i % 2 ? "/" : "/capsule/metrics");
+    EXPECT_EQ(r.status, 200);
+    if (!loop_done) ++answered_during_loop;
+  }
+  looping.join();
+  EXPECT_EQ(loop.status, 504);
+  EXPECT_EQ(answered_during_loop, 20);
+}
+
 TEST(HttpLimits, BodyOverMaxBodyIs413) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1", "--max-body=1KiB"});
   ASSERT_NE(server.port(), 0);

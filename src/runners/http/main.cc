@@ -1,6 +1,6 @@
 // `capsule-http --wasm=FILE [--httpPort=PORT]`: serves a Capsule module over HTTP (Capsule's capsule-http), with
-// worker threads that each own an engine context and warm instances, per-request limits, host metrics, hot reload
-// and graceful shutdown.
+// worker threads that each run an event loop and own an engine context and a warm instance, per-request limits, host
+// metrics, hot reload and graceful shutdown.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +29,8 @@ constexpr char kEpilog[] =
     "variable CAPSULE_RELOAD_TOKEN is set and the request sends it in the CAPSULE_RELOAD_TOKEN header; every\n"
     "other method and path -> the module's callHandleHTTP (legacy modules: callHandleHttp).\n"
     "Each warm instance runs _start and OnStart (legacy: OnLoad) when it is created and OnStop (legacy: OnExit)\n"
-    "when the server stops; there is one warm instance per worker. --httpPort= (empty) picks a free port.\n";
+    "when the server stops; there is one warm instance per worker. A connection is served by one worker; a slow\n"
+    "guest delays only its own worker's connections (bounded by --timeout). --httpPort= (empty) picks a free port.\n";
 
 void PrintError(const std::string& message) {
   std::fprintf(stderr, "capsule-http: error: %s\n", message.c_str());
@@ -48,7 +49,10 @@ int Main(const std::vector<std::string>& args) {
   flags.String("crt", &crt, "TLS certificate chain (PEM); with --key, serve HTTPS", "FILE");
   flags.String("key", &key, "TLS private key (PEM)", "FILE");
   flags.String("stopAfter", &stop_after, "stop after this long without a request (seconds, or 500ms, 2m)", "DURATION");
-  flags.String("workers", &workers, "worker threads, each with its own engine context (default: the cores)", "N");
+  flags.String("workers", &workers,
+               "worker threads, each with its own event loop, engine context and warm instance (default: the "
+               "cores)",
+               "N");
   flags.Bool("fresh-instance", &fresh, "give every request a new instance: no state survives a request");
   flags.String("timeout", &timeout, "interrupt a request's guest call after this long: 504 (e.g. 1s)", "DURATION");
   flags.String("max-memory", &max_memory, "cap each instance's linear memory (e.g. 64MiB)", "SIZE");
@@ -162,10 +166,6 @@ int Main(const std::vector<std::string>& args) {
   settings.linker = linker;
 
   WorkerPool pool(*engine, store, settings, metrics, fresh);
-  if (auto st = pool.Start(worker_count); !st) {
-    PrintError("cannot start the module: " + st.error().message);
-    return 1;
-  }
   Reloader reloader(*engine, store, settings, compile, metrics);
   if (watch) {
     if (module.wasm.empty()) {
@@ -179,14 +179,18 @@ int Main(const std::vector<std::string>& args) {
     PrintError(st.error().message);
     return 1;
   }
-  std::printf("capsule-http: listening on %s://%s:%u (%zu workers%s)\n", crt.empty() ? "http" : "https", host.c_str(),
-              server.port(), worker_count, fresh ? ", fresh instance per request" : "");
-  std::fflush(stdout);
-  std::string reason = server.Run();
-  std::printf("capsule-http: stopping (%s)\n", reason.c_str());
-  std::fflush(stdout);
+  auto reason = server.Run(worker_count, [&] {
+    std::printf("capsule-http: listening on %s://%s:%u (%zu workers%s)\n", crt.empty() ? "http" : "https", host.c_str(),
+                server.port(), worker_count, fresh ? ", fresh instance per request" : "");
+    std::fflush(stdout);
+  });
   reloader.Stop();
-  pool.Stop();
+  if (!reason) {
+    PrintError("cannot start the module: " + reason.error().message);
+    return 1;
+  }
+  std::printf("capsule-http: stopping (%s)\n", reason->c_str());
+  std::fflush(stdout);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // The module capsule-http serves: compiled once, shared by every worker, swapped atomically by a reload.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,17 +29,22 @@ class ModuleStore {
     std::lock_guard lock(mu_);
     return current_;
   }
+  // True when version is the one new requests use. Lock-free: the per-request check of a worker.
+  bool IsCurrent(const ModuleVersion* version) const { return current_raw_.load(std::memory_order_acquire) == version; }
   // Makes version current (numbering it) and returns it; requests already running keep their old version.
   std::shared_ptr<const ModuleVersion> Publish(ModuleVersion version) {
     std::lock_guard lock(mu_);
     version.number = current_ ? current_->number + 1 : 1;
     current_ = std::make_shared<const ModuleVersion>(std::move(version));
+    current_raw_.store(current_.get(), std::memory_order_release);
     return current_;
   }
 
  private:
   mutable std::mutex mu_;
   std::shared_ptr<const ModuleVersion> current_;
+  // current_.get(): compared, never dereferenced (a guest's own version stays alive while the guest does).
+  std::atomic<const ModuleVersion*> current_raw_{nullptr};
 };
 
 // Compiles wasm and detects its ABI. Errors: the engine's (kInvalidModule, kResourceLimit), kNotFound when the

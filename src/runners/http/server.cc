@@ -1,9 +1,15 @@
 #include "runners/http/server.h"
 
+#include <unistd.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+// GCC 12 reports a false -Wmaybe-uninitialized inside Beast's parser (basic_parser.hpp, content_length_unchecked) in
+// sanitizer builds; the state it names is checked before use.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/beast/http.hpp>
+#pragma GCC diagnostic pop
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <csignal>
@@ -11,6 +17,8 @@
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "runners/http/reply_writer.h"
 
 namespace capsule::http {
 namespace {
@@ -20,7 +28,8 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-// The concrete executor type instead of any_io_executor: no type erasure on every I/O operation.
+// Each worker runs its own io_context, single-threaded: no strands or locks on the request path. The concrete
+// executor type instead of any_io_executor: no type erasure on every I/O operation.
 using Executor = asio::io_context::executor_type;
 using Socket = asio::basic_stream_socket<tcp, Executor>;
 using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
@@ -45,56 +54,61 @@ bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
-// A header name the guest may set: an HTTP token (RFC 9110), so that no reply can be split or broken.
-bool ValidHeaderName(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c))) return false;
-  return true;
-}
-
-// A header value without line breaks or NUL.
-bool ValidHeaderValue(std::string_view s) {
-  for (char c : s)
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  return true;
-}
-
 }  // namespace
 
 struct Server::Impl {
+  // One worker's event loop and what the acceptor knows of it. Run by exactly one worker thread.
+  struct Loop {
+    std::atomic<int> connections{0};
+    std::atomic<bool> in_guest{false};  // the worker is running a guest call
+    asio::io_context ioc{1};            // last: its sessions, destroyed with it, update the counters above
+  };
+
   Impl(ServerOptions o, const ModuleStore& s, WorkerPool& p, Reloader& r, Metrics& m)
       : options(std::move(o)), store(s), pool(p), reloader(r), metrics(m) {}
 
   void Accept();
+  Loop& PickLoop();
   void Shutdown(std::string reason);
+  void StopLoops();
   void WatchIdle();
   template <class Stream>
-  void Launch(Socket socket);
+  void Launch(Loop& loop, Socket socket);
 
   ServerOptions options;
   const ModuleStore& store;
   WorkerPool& pool;
   Reloader& reloader;
   Metrics& metrics;
+  // The main thread's loop: the acceptor, the signals and the server's timers.
   asio::io_context ioc{1};
   Acceptor acceptor{ioc.get_executor()};
+  tcp protocol = tcp::v4();  // the acceptor's
   std::optional<asio::ssl::context> ssl;
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   asio::steady_timer idle_timer{ioc};
   asio::steady_timer drain_timer{ioc};
-  Clock::time_point last_activity = Clock::now();
-  bool draining = false;
+  std::atomic<Clock::time_point> last_activity{Clock::now()};
+  asio::steady_timer accept_retry{ioc};
+  std::atomic<bool> draining{false};
   std::string stop_reason;
+  // One per worker. Last: the connections still open when the server stops die first, while the TLS context and
+  // everything else they may use still exist.
+  std::vector<std::unique_ptr<Loop>> loops;
 };
 
 namespace {
 
+// One HTTP connection, living on one worker's loop: its handlers, and the guest calls of its requests, all run on
+// that worker's thread.
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(Server::Impl& server, Stream stream)
-      : server_(server), stream_(std::move(stream)), watchdog_(Raw().get_executor()) {}
+  Session(Server::Impl& server, Server::Impl::Loop& loop, Stream stream)
+      : server_(server), loop_(loop), stream_(std::move(stream)), watchdog_(Raw().get_executor()) {
+    ++loop_.connections;
+  }
+  ~Session() { --loop_.connections; }
 
   void Start() {
     Expect(kIoTimeout);
@@ -111,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   void Read() {
-    if (server_.draining) return Close();
+    if (server_.draining.load(std::memory_order_relaxed)) return Close();
     parser_.emplace();
     parser_->body_limit(server_.options.max_body);
     Expect(kIoTimeout);
@@ -146,48 +160,50 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec) return Close();
     Expect(std::nullopt);  // the guest has its own --timeout
     started_ = Clock::now();
-    server_.last_activity = started_;
+    server_.last_activity.store(started_, std::memory_order_relaxed);
     server_.metrics.AddInFlight(1);
     Dispatch(parser_->release());
   }
 
   void Dispatch(bhttp::request<bhttp::string_body> req) {
-    keep_alive_ = req.keep_alive();
-    head_ = req.method() == bhttp::verb::head;
-    method_ = std::string(req.method_string());
-    target_ = std::string(req.target());
-    const std::string path = target_.substr(0, target_.find('?'));
+    framing_.keep_alive = req.keep_alive();
+    framing_.http10 = req.version() == 10;
+    framing_.head = req.method() == bhttp::verb::head;
+    method_ = req.method_string();
+    target_ = req.target();
+    const std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
     const bool get = req.method() == bhttp::verb::get;
     if (get && path == "/capsule/metrics")
       return Send(Text(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
     if (req.method() == bhttp::verb::post && (path == "/capsule/reload" || path == "/load-wasm-module"))
-      return Reload(req, path);
-    auto version = server_.store.Current();
-    const ModuleInfo& info = version->module->info();
+      return Reload(req, std::string(path));
     Route route = Route::kHandler;
-    if (get && path == "/health") {
-      if (!info.ExportsFunc("OnHealthCheck")) return Send(Text(200, "{\"status\":\"ok\"}", "application/json"));
-      route = Route::kHealth;
-    } else if (get && path == "/metrics") {
-      if (!info.ExportsFunc("OnMetrics"))
-        return Send(Text(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-      route = Route::kMetrics;
+    if (get && (path == "/health" || path == "/metrics")) {
+      auto version = server_.store.Current();
+      const ModuleInfo& info = version->module->info();
+      if (path == "/health") {
+        if (!info.ExportsFunc("OnHealthCheck")) return Send(Text(200, "{\"status\":\"ok\"}", "application/json"));
+        route = Route::kHealth;
+      } else {
+        if (!info.ExportsFunc("OnMetrics"))
+          return Send(Text(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        route = Route::kMetrics;
+      }
     }
-    Job job;
-    job.route = route;
-    job.request.method = method_;
-    std::string host(req[bhttp::field::host]);
-    if (host.empty()) host = "localhost";
-    job.request.uri = (server_.ssl ? "https://" : "http://") + host + target_;
-    job.request.headers.reserve(8);
-    for (const auto& field : req)
-      job.request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    job.request.body = std::move(req.body());
-    job.done = [self = this->shared_from_this()](HttpReply reply) {
-      asio::post(self->stream_.get_executor(),
-                 [self, reply = std::move(reply)]() mutable { self->Send(std::move(reply)); });
-    };
-    if (!server_.pool.Submit(std::move(job))) Send(Text(503, "the server is stopping\n"));
+    HttpRequest request;
+    request.method = method_;
+    const std::string_view host = req[bhttp::field::host];
+    request.uri.reserve(8 + host.size() + target_.size() + 9);
+    request.uri.append(server_.ssl ? "https://" : "http://").append(host.empty() ? "localhost" : host).append(target_);
+    request.headers.reserve(8);
+    for (const auto& field : req) request.headers.emplace_back(field.name_string(), field.value());
+    request.body = std::move(req.body());
+    // The guest runs here, on the worker thread that read the request: no hand-over between threads.
+    loop_.in_guest.store(true, std::memory_order_relaxed);
+    HttpReply reply = server_.pool.Serve(route, request);
+    loop_.in_guest.store(false, std::memory_order_relaxed);
+    Send(std::move(reply));
+    server_.pool.Prepare();  // after the reply: Asio has written it already when the socket took it
   }
 
   void Reload(const bhttp::request<bhttp::string_body>& req, const std::string& path) {
@@ -219,36 +235,27 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
-  void Send(HttpReply reply) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->version(11);
-    res->result(static_cast<unsigned>(reply.status));
-    for (const auto& [name, value] : reply.headers)
-      if (ValidHeaderName(name) && ValidHeaderValue(value)) res->set(name, value);
-    res->body() = std::move(reply.body);
-    res->keep_alive(keep_alive_ && !server_.draining);
-    res->prepare_payload();
-    if (head_) res->body().clear();  // the Content-Length of the GET answer stays
+  void Send(const HttpReply& reply) {
+    if (server_.draining.load(std::memory_order_relaxed)) framing_.keep_alive = false;
+    WriteReply(reply, framing_, &out_);
     const auto now = Clock::now();
     const double seconds = std::chrono::duration<double>(now - started_).count();
     server_.metrics.RecordRequest(reply.status, seconds);
-    server_.metrics.AddInFlight(-1);
-    server_.last_activity = now;
-    if (server_.options.access_log) Log(reply.status, res->body().size(), seconds);
-    res_ = res;
+    server_.last_activity.store(now, std::memory_order_relaxed);
+    if (server_.options.access_log) Log(reply.status, framing_.head ? 0 : reply.body.size(), seconds);
     Expect(kIoTimeout);
-    bhttp::async_write(stream_, *res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+    // The request stays in flight until its reply is written: a graceful drain waits for large replies too.
+    asio::async_write(stream_, asio::buffer(out_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      self->server_.metrics.AddInFlight(-1);
       if (ec) return self->Close();
-      if (!self->res_->keep_alive()) return self->DrainAndClose();
-      self->res_.reset();
+      if (!self->framing_.keep_alive) return self->DrainAndClose();
       self->Read();
     });
   }
 
   // A reply to a request that could not be read: no keep-alive, and the connection is closed after it.
   void Fail(int status, std::string message) {
-    keep_alive_ = false;
-    head_ = false;
+    framing_ = ReplyFraming{false, false, false};
     started_ = Clock::now();
     method_ = "-";
     target_ = "-";
@@ -322,6 +329,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   Server::Impl& server_;
+  Server::Impl::Loop& loop_;
   Stream stream_;
   asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor> watchdog_;
   Clock::time_point deadline_ = Clock::time_point::max();
@@ -329,10 +337,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool closed_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::shared_ptr<bhttp::response<bhttp::string_body>> res_;
+  std::string out_;  // the reply being written; its capacity is kept for the next one
   std::unique_ptr<std::array<char, 16384>> scratch_;
-  bool keep_alive_ = true;
-  bool head_ = false;
+  ReplyFraming framing_;
   Clock::time_point started_;
   std::string method_, target_;
 };
@@ -340,44 +347,76 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 template <class Stream>
-void Server::Impl::Launch(Socket socket) {
+void Server::Impl::Launch(Loop& loop, Socket socket) {
+  std::shared_ptr<Session<Stream>> session;
   if constexpr (std::is_same_v<Stream, TlsStream>)
-    std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *ssl))->Start();
+    session = std::make_shared<Session<TlsStream>>(*this, loop, TlsStream(std::move(socket), *ssl));
   else
-    std::make_shared<Session<PlainStream>>(*this, PlainStream(std::move(socket)))->Start();
+    session = std::make_shared<Session<PlainStream>>(*this, loop, PlainStream(std::move(socket)));
+  asio::post(loop.ioc, [session] { session->Start(); });
+}
+
+// The loop for a new connection: one whose worker is not inside a guest call, then the one with the fewest
+// connections.
+Server::Impl::Loop& Server::Impl::PickLoop() {
+  Loop* best = loops.front().get();
+  auto load = [](const Loop& l) {
+    return (l.in_guest.load(std::memory_order_relaxed) ? 1 << 20 : 0) + l.connections.load(std::memory_order_relaxed);
+  };
+  for (auto& l : loops)
+    if (load(*l) < load(*best)) best = l.get();
+  return *best;
 }
 
 void Server::Impl::Accept() {
   acceptor.async_accept([this](beast::error_code ec, Socket socket) {
     if (!acceptor.is_open()) return;
-    if (!ec) {
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      if (ssl)
-        Launch<TlsStream>(std::move(socket));
-      else
-        Launch<PlainStream>(std::move(socket));
+    if (ec) {
+      // Out of descriptors or memory, say: try again shortly instead of spinning.
+      std::fprintf(stderr, "capsule-http: accept failed: %s\n", ec.message().c_str());
+      accept_retry.expires_after(std::chrono::milliseconds(50));
+      accept_retry.async_wait([this](beast::error_code e) {
+        if (!e) Accept();
+      });
+      return;
+    }
+    beast::error_code move_error;
+    socket.set_option(tcp::no_delay(true), move_error);
+    // The connection moves to the chosen worker's loop.
+    Loop& loop = PickLoop();
+    const auto fd = socket.release(move_error);
+    Socket moved(loop.ioc.get_executor());
+    if (!move_error) moved.assign(protocol, fd, move_error);
+    if (move_error) {
+      if (fd >= 0 && !moved.is_open()) ::close(fd);
+      std::fprintf(stderr, "capsule-http: cannot hand a connection to a worker: %s\n", move_error.message().c_str());
+    } else if (ssl) {
+      Launch<TlsStream>(loop, std::move(moved));
+    } else {
+      Launch<PlainStream>(loop, std::move(moved));
     }
     Accept();
   });
 }
 
+void Server::Impl::StopLoops() {
+  for (auto& l : loops) l->ioc.stop();
+  ioc.stop();
+}
+
 void Server::Impl::Shutdown(std::string reason) {
-  if (draining) return;
-  draining = true;
+  if (draining.exchange(true)) return;
   stop_reason = std::move(reason);
   beast::error_code ec;
   acceptor.close(ec);
   signals.cancel(ec);
   idle_timer.cancel();
+  accept_retry.cancel();
   const auto deadline = Clock::now() + kDrainLimit;
   // The poll holds itself only weakly: the pending timer handler keeps it alive, and nothing does once it stops.
   auto poll = std::make_shared<std::function<void()>>();
   *poll = [this, deadline, weak = std::weak_ptr<std::function<void()>>(poll)] {
-    if (metrics.in_flight() <= 0 || Clock::now() >= deadline) {
-      ioc.stop();
-      return;
-    }
+    if (metrics.in_flight() <= 0 || Clock::now() >= deadline) return StopLoops();
     drain_timer.expires_after(std::chrono::milliseconds(20));
     drain_timer.async_wait([self = weak.lock()](beast::error_code) { (*self)(); });
   };
@@ -390,7 +429,7 @@ void Server::Impl::WatchIdle() {
       std::min<Clock::duration>(limit / 4 + std::chrono::milliseconds(1), std::chrono::seconds(1)));
   idle_timer.async_wait([this, limit](beast::error_code ec) {
     if (ec || draining) return;
-    if (metrics.in_flight() <= 0 && Clock::now() - last_activity >= limit)
+    if (metrics.in_flight() <= 0 && Clock::now() - last_activity.load(std::memory_order_relaxed) >= limit)
       return Shutdown("no request for --stopAfter");
     WatchIdle();
   });
@@ -421,6 +460,7 @@ Status Server::Listen() {
   auto address = asio::ip::make_address(s.options.host, ec);
   if (ec) return Fail(ErrorCode::kInvalidArgument, "bad listen address " + s.options.host + ": " + ec.message());
   tcp::endpoint endpoint(address, s.options.port);
+  s.protocol = endpoint.protocol();
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);
@@ -434,21 +474,40 @@ uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint(ec).port();
 }
 
-std::string Server::Run() {
+namespace {
+
+// Runs ioc on the calling thread until it is stopped; an exception escaping a handler is reported, not fatal.
+void RunUntilStopped(asio::io_context& ioc) {
+  while (!ioc.stopped()) {
+    try {
+      ioc.run();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "capsule-http: internal error in the event loop: %s\n", e.what());
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::string> Server::Run(size_t workers, const std::function<void()>& on_started) {
   Impl& s = *impl_;
+  for (size_t i = 0; i < workers; ++i) s.loops.push_back(std::make_unique<Impl::Loop>());
+  auto loop = [&s](size_t index) {
+    asio::io_context& ioc = s.loops[index]->ioc;
+    auto keep_running = asio::make_work_guard(ioc);  // a loop without connections waits for the next one
+    RunUntilStopped(ioc);
+  };
+  if (auto st = s.pool.Start(workers, loop); !st) return st.take_error();
   s.signals.async_wait([&s](beast::error_code ec, int signal) {
     if (ec) return;
     s.Shutdown(signal == SIGINT ? "SIGINT" : "SIGTERM");
   });
   if (s.options.stop_after) s.WatchIdle();
   s.Accept();
-  while (!s.ioc.stopped()) {
-    try {
-      s.ioc.run();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "capsule-http: internal error in the event loop: %s\n", e.what());
-    }
-  }
+  on_started();
+  RunUntilStopped(s.ioc);
+  s.StopLoops();
+  s.pool.Join();
   return s.stop_reason;
 }
 

@@ -1,6 +1,7 @@
-// The HTTP front of capsule-http: one Asio event loop accepting HTTP/1.1 (or HTTPS) connections, reading
-// requests with Boost.Beast, routing them (host routes here, guest routes to the WorkerPool) and writing replies
-// in request order. Every Boost error is handled here; nothing escapes as an exception.
+// The HTTP front of capsule-http: one Asio event loop, run by every worker thread, accepting HTTP/1.1 (or HTTPS)
+// connections, reading requests with Boost.Beast, routing them (host routes here, guest routes to the calling
+// worker's guest) and writing replies in request order. Every Boost error is handled here; nothing escapes as an
+// exception.
 #pragma once
 
 #include <atomic>
@@ -30,7 +31,7 @@ struct ServerOptions {
 };
 
 // The listening socket and its event loop. Uses the store, pool, reloader and metrics it is given (they must
-// outlive it); the pool must be stopped before the Server is destroyed.
+// outlive it).
 class Server {
  public:
   Server(ServerOptions options, const ModuleStore& store, WorkerPool& pool, Reloader& reloader, Metrics& metrics);
@@ -40,9 +41,10 @@ class Server {
   Status Listen();
   // The bound port (after Listen).
   uint16_t port() const;
-  // Runs the event loop on the calling thread until SIGINT/SIGTERM (graceful drain) or the --stopAfter expiry.
-  // Returns the reason it stopped.
-  std::string Run();
+  // Starts the pool's workers, which run the event loop (and the guests), calls on_started once all have started,
+  // and returns when SIGINT/SIGTERM (after a graceful drain) or the --stopAfter expiry stopped them, with the
+  // reason. Errors: the workers could not start the module (nothing was served).
+  Result<std::string> Run(size_t workers, const std::function<void()>& on_started);
 
   // The event loop and its state (server.cc); public only so that the connection code there can name it.
   struct Impl;

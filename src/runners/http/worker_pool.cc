@@ -1,8 +1,15 @@
 #include "runners/http/worker_pool.h"
 
-#include <cstdio>
-
 namespace capsule::http {
+
+// What one worker thread owns. Reached through current_ while the thread runs the loop.
+struct WorkerPool::Worker {
+  WorkerPool* pool = nullptr;
+  std::unique_ptr<Context> context;
+  std::unique_ptr<Guest> guest;
+};
+
+thread_local WorkerPool::Worker* WorkerPool::current_ = nullptr;
 
 WorkerPool::WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store, GuestSettings settings,
                        Metrics& metrics, bool fresh_instance)
@@ -13,103 +20,104 @@ WorkerPool::WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store,
       fresh_(fresh_instance) {}
 
 WorkerPool::~WorkerPool() {
-  Stop();
+  Join();
 }
 
-Status WorkerPool::Start(size_t n) {
+Status WorkerPool::Start(size_t n, std::function<void(size_t)> loop) {
   std::vector<std::promise<Status>> ready(n);
-  for (size_t i = 0; i < n; ++i) threads_.emplace_back([this, p = &ready[i]] { Run(p); });
+  std::promise<bool> go;
+  std::shared_future<bool> go_future = go.get_future().share();
+  for (size_t i = 0; i < n; ++i)
+    threads_.emplace_back([this, i, p = &ready[i], go_future, loop] { Run(i, p, go_future, loop); });
   Status result = Status::Ok();
   for (auto& p : ready) {
     Status st = p.get_future().get();
     if (!st && result) result = std::move(st);
   }
-  if (!result) Stop();
+  go.set_value(static_cast<bool>(result));
+  if (!result) Join();
   return result;
 }
 
-bool WorkerPool::Submit(Job job) {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) return false;
-    queue_.push_back(std::move(job));
-  }
-  cv_.notify_one();
-  return true;
-}
-
-void WorkerPool::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+void WorkerPool::Join() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
 }
 
-std::unique_ptr<Guest> WorkerPool::NewGuest(Context& context, Status* error) {
-  auto guest = Guest::Create(context, store_.Current(), settings_);
+bool WorkerPool::Replenish(Worker& w, Status* error) {
+  if (w.guest && (!store_.IsCurrent(w.guest->version()) || !w.guest->healthy())) {
+    if (!fresh_) w.guest->Stop();
+    Discard(w);
+  }
+  if (w.guest) return true;
+  auto guest = Guest::Create(*w.context, store_.Current(), settings_);
   if (!guest) {
     *error = guest.take_error();
-    return nullptr;
+    return false;
   }
+  w.guest = std::move(*guest);
   metrics_.RecordInstanceCreated();
   metrics_.AddInstances(1);
-  return std::move(*guest);
+  return true;
 }
 
-void WorkerPool::Run(std::promise<Status>* ready) {
-  auto context_or = engine_->NewContext();
-  if (!context_or) {
-    ready->set_value(context_or.take_error());
+void WorkerPool::Discard(Worker& w) {
+  if (!w.guest) return;
+  w.guest.reset();
+  metrics_.AddInstances(-1);
+}
+
+HttpReply WorkerPool::Serve(Route route, const HttpRequest& request) {
+  Worker* w = current_;
+  Status error = Status::Ok();
+  if (w == nullptr || w->pool != this)
+    error = Fail(ErrorCode::kInternal, "a request was served off a worker thread");
+  else
+    Replenish(*w, &error);
+  if (!error) {
+    HttpReply r;
+    r.status = 500;
+    r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+    r.body = "the module could not be started: " + error.error().message + "\n";
+    return r;
+  }
+  Outcome outcome;
+  HttpReply reply = w->guest->Serve(route, request, &outcome);
+  if (outcome == Outcome::kTrap) metrics_.RecordTrap();
+  if (outcome == Outcome::kTimeout) metrics_.RecordTimeout();
+  if (outcome != Outcome::kOk || fresh_) Discard(*w);
+  return reply;
+}
+
+void WorkerPool::Prepare() {
+  Worker* w = current_;
+  if (w == nullptr || w->pool != this || w->guest) return;
+  Status error = Status::Ok();
+  (void)Replenish(*w, &error);  // a failure is reported by the next Serve
+}
+
+void WorkerPool::Run(size_t index, std::promise<Status>* ready, std::shared_future<bool> go,
+                     std::function<void(size_t)> loop) {
+  Worker w;
+  w.pool = this;
+  auto context = engine_->NewContext();
+  if (!context) {
+    ready->set_value(context.take_error());
     return;
   }
-  std::unique_ptr<Context> context = std::move(*context_or);
+  w.context = std::move(*context);
   Status error = Status::Ok();
-  std::unique_ptr<Guest> guest = NewGuest(*context, &error);
-  const bool started = guest != nullptr;
+  Replenish(w, &error);
   ready->set_value(error);
-  auto discard = [&] {
-    if (!guest) return;
-    guest.reset();
-    metrics_.AddInstances(-1);
-  };
-  while (started) {
-    Job job;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) break;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    if (guest && (guest->version() != store_.Current().get() || !guest->healthy())) {
-      if (!fresh_) guest->Stop();
-      discard();
-    }
-    if (!guest) guest = NewGuest(*context, &error);
-    if (!guest) {
-      HttpReply r;
-      r.status = 500;
-      r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-      r.body = "the module could not be started: " + error.error().message + "\n";
-      job.done(std::move(r));
-      continue;
-    }
-    Outcome outcome;
-    HttpReply reply = guest->Serve(job.route, job.request, &outcome);
-    if (outcome == Outcome::kTrap) metrics_.RecordTrap();
-    if (outcome == Outcome::kTimeout) metrics_.RecordTimeout();
-    if (outcome != Outcome::kOk || fresh_) discard();
-    job.done(std::move(reply));
-    // Prepare the next instance now, while no request waits for it.
-    if (!guest) guest = NewGuest(*context, &error);
+  if (error && go.get()) {
+    current_ = &w;
+    loop(index);
+    current_ = nullptr;
+    if (w.guest && !fresh_) w.guest->Stop();
   }
-  if (guest && !fresh_) guest->Stop();
-  discard();
-  context.reset();
+  Discard(w);
+  w.context.reset();
 }
 
 }  // namespace capsule::http

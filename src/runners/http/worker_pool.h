@@ -1,14 +1,12 @@
-// Worker threads that run guests. Each worker creates its own engine Context on its thread, keeps one warm Guest
-// (or, with fresh_instance, a new Guest per request, prepared ahead while idle), and takes jobs from one queue.
-// No lock is held while a guest runs.
+// The worker threads of capsule-http. Each worker owns an engine Context and one warm Guest (with fresh_instance:
+// a new Guest per request, prepared ahead), and runs the server's event loop itself: a request is read, served by
+// the guest of the thread that read it and answered, without crossing threads. A worker held by a slow guest
+// leaves the event loop to the others. No lock is held while a guest runs.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -18,44 +16,42 @@
 
 namespace capsule::http {
 
-// One request for a worker. done is called on the worker thread with the reply; it must not block.
-struct Job {
-  Route route = Route::kHandler;
-  HttpRequest request;
-  std::function<void(HttpReply)> done;
-};
-
-// The workers and their shared job queue.
+// The workers and their per-thread guests.
 class WorkerPool {
  public:
-  // fresh_instance: every job gets a new Guest (and WASI context); the used one is dropped without OnStop.
+  // fresh_instance: every request gets a new Guest (and WASI context); the used one is dropped without OnStop.
   WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store, GuestSettings settings, Metrics& metrics,
              bool fresh_instance);
   ~WorkerPool();
 
-  // Starts n workers and waits until each has started its first guest. Errors: the first worker's failure (the
-  // module cannot be instantiated or started); then no worker is left running.
-  Status Start(size_t n);
+  // Starts n workers. Each creates its Context and first Guest; once all have, worker i calls loop(i) and, when it
+  // returns, stops its guest (OnStop / OnExit). Errors: the first worker's failure (the module cannot be
+  // instantiated or started); then loop is never called and no worker is left running.
+  Status Start(size_t n, std::function<void(size_t)> loop);
 
-  // Queues a job; false when the pool is stopping (done is not called then).
-  bool Submit(Job job);
+  // Waits until every worker's loop returned and its guest stopped. Idempotent.
+  void Join();
 
-  // Lets queued jobs finish, stops every guest (OnStop / OnExit) and joins the workers. Idempotent.
-  void Stop();
+  // Serves one request with the calling worker's guest (replacing it first when the module was reloaded or the
+  // guest is unusable). Must be called on a worker thread, from loop. Never fails: errors become 5xx replies.
+  HttpReply Serve(Route route, const HttpRequest& request);
+
+  // Gives the calling worker its next guest now if it has none (after a trap, or with fresh instances), so that
+  // the next request does not wait for it. Call it once the reply is sent. Does nothing off a worker thread.
+  void Prepare();
 
  private:
-  void Run(std::promise<Status>* ready);
-  std::unique_ptr<Guest> NewGuest(Context& context, Status* error);
+  struct Worker;
+  static thread_local Worker* current_;  // the calling thread's Worker, on worker threads
+  void Run(size_t index, std::promise<Status>* ready, std::shared_future<bool> go, std::function<void(size_t)> loop);
+  bool Replenish(Worker& w, Status* error);
+  void Discard(Worker& w);
 
   std::shared_ptr<Engine> engine_;
   const ModuleStore& store_;
   GuestSettings settings_;
   Metrics& metrics_;
   bool fresh_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
 

@@ -1,0 +1,76 @@
+#include "runners/http/reply_writer.h"
+
+#include <boost/beast/http/status.hpp>
+#include <cctype>
+#include <cstring>
+
+namespace capsule::http {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// The headers whose framing role belongs to the server.
+bool ServerOwned(std::string_view name) {
+  return IEquals(name, "Content-Length") || IEquals(name, "Connection") || IEquals(name, "Transfer-Encoding") ||
+         IEquals(name, "Keep-Alive");
+}
+
+void AppendNumber(std::string* out, size_t n) {
+  char digits[24];
+  char* end = digits + sizeof digits;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  out->append(p, end);
+}
+
+}  // namespace
+
+bool ValidHeaderName(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) continue;
+    if (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr) continue;  // strchr finds '\0' in any set
+    return false;
+  }
+  return true;
+}
+
+bool ValidHeaderValue(std::string_view s) {
+  for (char c : s)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
+
+void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string* out) {
+  out->clear();
+  const unsigned status = reply.status >= 100 && reply.status <= 999 ? static_cast<unsigned>(reply.status) : 500;
+  out->append("HTTP/1.1 ");
+  AppendNumber(out, status);
+  out->push_back(' ');
+  const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+  if (reason != "<unknown-status>") out->append(reason.data(), reason.size());
+  out->append("\r\n");
+  for (const auto& [name, value] : reply.headers) {
+    if (!ValidHeaderName(name) || !ValidHeaderValue(value) || ServerOwned(name)) continue;
+    out->append(name).append(": ").append(value).append("\r\n");
+  }
+  out->append("Content-Length: ");
+  AppendNumber(out, reply.body.size());
+  out->append("\r\n");
+  if (!framing.keep_alive)
+    out->append("Connection: close\r\n");
+  else if (framing.http10)
+    out->append("Connection: keep-alive\r\n");
+  out->append("\r\n");
+  if (!framing.head) out->append(reply.body);
+}
+
+}  // namespace capsule::http

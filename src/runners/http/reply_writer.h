@@ -1,0 +1,29 @@
+// Serializes capsule-http's replies as HTTP/1.1 responses, into a buffer the connection reuses.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "capsule/http_abi.h"
+
+namespace capsule::http {
+
+// How the request that is answered framed itself.
+struct ReplyFraming {
+  bool keep_alive = true;  // keep the connection open after this reply
+  bool http10 = false;     // the request was HTTP/1.0: keep-alive must be said explicitly
+  bool head = false;       // a HEAD request: the body is left out, its Content-Length stays
+};
+
+// Writes reply as an HTTP/1.1 response (status line, headers, body) into *out, replacing its content but keeping
+// its capacity. Content-Length and Connection are the server's: the guest's own, its Transfer-Encoding, and any
+// header whose name is not an HTTP token or whose value holds CR, LF or NUL are dropped, so that no reply can be
+// split or mis-framed.
+void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string* out);
+
+// True when s is an HTTP token (RFC 9110 field name).
+bool ValidHeaderName(std::string_view s);
+// True when s holds no CR, LF or NUL.
+bool ValidHeaderValue(std::string_view s);
+
+}  // namespace capsule::http
