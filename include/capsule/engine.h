@@ -152,6 +152,16 @@ class Instance {
   // engine failure left it inconsistent. A runner discards an instance that is not healthy.
   virtual bool healthy() const = 0;
 
+  // Saves what the guest can observe of this instance, its linear memory and mutable globals, for RestoreState
+  // (replacing an earlier save). This is how a runner recycles an instance: save once after start, restore after
+  // each use. Errors: kInvalidArgument when module().info().state.not_resettable says the state cannot be
+  // captured whole, when the instance is not healthy, or from inside a call.
+  virtual Status SaveState() = 0;
+  // Puts back what SaveState saved: to the guest, the instance is then as it was at the save. Errors:
+  // kInvalidArgument without a save, when not healthy, or from inside a call; kResourceLimit when the memory grew
+  // since the save (memory cannot shrink: make a new instance instead).
+  virtual Status RestoreState() = 0;
+
  protected:
   Instance(std::shared_ptr<const Module> module, InstanceData data)
       : module_(std::move(module)), data_(std::move(data)) {}

@@ -42,11 +42,28 @@ struct ExportInfo {
   FuncType func_type;
 };
 
+// What an engine saves and restores to reset an instance (Instance::SaveState): the module's linear memory and
+// the mutable globals it defines. Guest code cannot change any other state when not_resettable is empty: it has
+// no table-mutating, segment-dropping or atomic instructions, and imports no memory, table or mutable global.
+struct StateLayout {
+  std::string not_resettable;  // why the state cannot be saved and restored whole; empty when it can
+  struct Global {
+    uint32_t index = 0;  // in the global index space
+    ValType type = ValType::kI32;
+  };
+  std::vector<Global> mutable_globals;  // every mutable global the module defines (i32, i64, f32 or f64)
+};
+
+// The export name under which ParsedModule::bytes exports defined mutable global `index` for the engine's
+// SaveState / RestoreState; not listed in ModuleInfo::exports.
+std::string StateGlobalExportName(uint32_t index);
+
 // Everything the parser learned about a module.
 struct ModuleInfo {
   std::vector<ImportInfo> imports;
   std::vector<ExportInfo> exports;
   std::vector<Limits> memories;  // imported memories first, then defined ones, as in the index space
+  StateLayout state;
 
   // The export of that name, or nullptr.
   const ExportInfo* FindExport(std::string_view name) const;
@@ -57,7 +74,8 @@ struct ModuleInfo {
 // A parsed module binary, ready to hand to a backend.
 struct ParsedModule {
   ModuleInfo info;
-  // The bytes to compile: the input, with every defined memory's maximum lowered to the cap when one was given.
+  // The bytes to compile: the input, with every defined memory's maximum lowered to the cap when one was given
+  // and, when the state is resettable, every mutable global exported as StateGlobalExportName(index).
   std::vector<uint8_t> bytes;
 };
 

@@ -404,5 +404,85 @@ TEST(EngineCompileTest, MemoryCapLimitsGrowth) {
   EXPECT_EQ(too_small.error().code, ErrorCode::kResourceLimit);
 }
 
+// A hand-assembled module whose state lives in a mutable global that is not exported and in memory:
+//   (memory (export "memory") 1) (global $g (mut i32) (i32.const 0))
+//   (func (export "bump") (result i32)  ;; g += 1; mem[0] += 1; return g + mem[0]
+//   (func (export "grow") (result i32)  ;; memory.grow 1
+// extra_import adds (import "env" "g" (global (mut i32))), which makes the state not resettable.
+std::vector<uint8_t> GlobalStateModule(bool extra_import = false) {
+  auto section = [](uint8_t id, std::vector<uint8_t> body) {
+    std::vector<uint8_t> out = {id, static_cast<uint8_t>(body.size())};
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+  };
+  std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  auto add = [&](std::vector<uint8_t> bytes) { m.insert(m.end(), bytes.begin(), bytes.end()); };
+  add(section(1, {1, 0x60, 0, 1, 0x7f}));
+  if (extra_import) add(section(2, {1, 3, 'e', 'n', 'v', 1, 'g', 3, 0x7f, 1}));
+  add(section(3, {2, 0, 0}));
+  add(section(5, {1, 0, 1}));
+  add(section(6, {1, 0x7f, 1, 0x41, 0, 0x0b}));
+  add(section(7, {3, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 4, 'b', 'u', 'm', 'p', 0, 0, 4, 'g', 'r', 'o', 'w', 0, 1}));
+  const uint8_t g = extra_import ? 1 : 0;  // the defined global's index
+  std::vector<uint8_t> bump = {0,    0x23, g,    0x41, 1, 0x6a, 0x24, g, 0x41, 0, 0x41, 0, 0x28, 2,    0,
+                               0x41, 1,    0x6a, 0x36, 2, 0,    0x23, g, 0x41, 0, 0x28, 2, 0,    0x6a, 0x0b};
+  std::vector<uint8_t> grow = {0, 0x41, 1, 0x40, 0, 0x0b};
+  std::vector<uint8_t> code = {2, static_cast<uint8_t>(bump.size())};
+  code.insert(code.end(), bump.begin(), bump.end());
+  code.push_back(static_cast<uint8_t>(grow.size()));
+  code.insert(code.end(), grow.begin(), grow.end());
+  add(section(10, code));
+  return m;
+}
+
+TEST(InstanceStateTest, RestoresMemoryAndUnexportedGlobals) {
+  auto module = TheEngine()->Compile(GlobalStateModule());
+  ASSERT_TRUE(module.ok()) << module.error().message;
+  const StateLayout& state = (*module)->info().state;
+  EXPECT_EQ(state.not_resettable, "");
+  ASSERT_EQ(state.mutable_globals.size(), 1u);
+  EXPECT_EQ((*module)->info().exports.size(), 3u);  // the host's state export is not listed
+  auto context = TheEngine()->NewContext();
+  auto instance = (*context)->Instantiate(*module, std::make_shared<Linker>());
+  ASSERT_TRUE(instance.ok()) << instance.error().message;
+  Instance& in = **instance;
+  EXPECT_EQ(in.RestoreState().error().code, ErrorCode::kInvalidArgument);  // nothing saved yet
+  EXPECT_EQ((*in.Call("bump", {}))[0].i32(), 2);
+  ASSERT_TRUE(in.SaveState().ok());
+  EXPECT_EQ((*in.Call("bump", {}))[0].i32(), 4);
+  EXPECT_EQ((*in.Call("bump", {}))[0].i32(), 6);
+  ASSERT_TRUE(in.RestoreState().ok());
+  EXPECT_EQ((*in.Call("bump", {}))[0].i32(), 4);  // global and memory both back at 1
+  ASSERT_TRUE(in.RestoreState().ok());
+  EXPECT_EQ((*in.Call("bump", {}))[0].i32(), 4);
+  EXPECT_EQ((*in.Call("grow", {}))[0].i32(), 1);
+  auto grown = in.RestoreState();
+  ASSERT_FALSE(grown.ok());
+  EXPECT_EQ(grown.error().code, ErrorCode::kResourceLimit);
+}
+
+TEST(InstanceStateTest, ImportedMutableGlobalIsNotResettable) {
+  auto parsed = ParseModule(GlobalStateModule(/*extra_import=*/true), 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_NE(parsed->info.state.not_resettable.find("imported mutable global"), std::string::npos);
+  EXPECT_TRUE(parsed->info.state.mutable_globals.empty());
+  EXPECT_EQ(parsed->bytes, GlobalStateModule(true));  // nothing added
+}
+
+TEST_F(EngineTest, ClangOutputIsResettable) {
+  EXPECT_EQ(module_->info().state.not_resettable, "");
+  EXPECT_EQ((*Call("bump", {}))[0].i32(), 1);
+  ASSERT_TRUE(instance_->SaveState().ok());
+  EXPECT_EQ((*Call("bump", {}))[0].i32(), 2);
+  EXPECT_EQ((*Call("bump", {}))[0].i32(), 3);
+  ASSERT_TRUE(instance_->RestoreState().ok());
+  EXPECT_EQ((*Call("bump", {}))[0].i32(), 2);
+  // An interrupted (unhealthy) instance refuses.
+  CallOptions soon;
+  soon.deadline = steady_clock::now() + milliseconds(50);
+  EXPECT_EQ(Call("loop_forever", {}, soon).error().code, ErrorCode::kInterrupted);
+  EXPECT_EQ(instance_->RestoreState().error().code, ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace capsule

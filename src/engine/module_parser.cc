@@ -1,9 +1,11 @@
-// ParseModule: reads the module's structure (types, imports, functions, memories, exports) and lowers memory
-// maximums to the cap. Code bodies are left to the backend's validator.
+// ParseModule: reads the module's structure (types, imports, functions, memories, globals, exports), lowers memory
+// maximums to the cap and works out whether instances can be reset (StateLayout). Code bodies are validated by the
+// backend; they are only scanned here for the instructions that would make a reset unsound.
 #include <string>
 
 #include "capsule/module_info.h"
 #include "engine/binary_reader.h"
+#include "engine/code_scan.h"
 
 namespace capsule {
 namespace {
@@ -12,8 +14,9 @@ using internal::AppendLeb;
 using internal::BinaryReader;
 
 constexpr uint32_t kMaxPages32 = 65536;
+constexpr std::string_view kStateExportPrefix = "capsule:state:global:";
 
-enum Section : uint8_t { kType = 1, kImport = 2, kFunction = 3, kMemory = 5, kExport = 7 };
+enum Section : uint8_t { kType = 1, kImport = 2, kFunction = 3, kMemory = 5, kGlobal = 6, kExport = 7, kCode = 10 };
 
 Error Invalid(const std::string& what, size_t offset) {
   return Fail(ErrorCode::kInvalidModule, "invalid module: " + what + " at byte " + std::to_string(offset));
@@ -49,12 +52,106 @@ std::optional<Limits> ReadLimits(BinaryReader& r, uint8_t* flags_out = nullptr) 
   return l;
 }
 
+// Skips one LEB128 number of any width and sign.
+bool SkipLeb(BinaryReader& r) {
+  for (int i = 0; i < 10; ++i) {
+    auto b = r.Byte();
+    if (!b) return false;
+    if (!(*b & 0x80)) return true;
+  }
+  return false;
+}
+
+// Skips a constant expression (a global's initializer) up to its `end`; false on anything else.
+bool SkipConstExpr(BinaryReader& r) {
+  for (;;) {
+    auto op = r.Byte();
+    if (!op) return false;
+    switch (*op) {
+      case 0x0b: return true;  // end
+      case 0x41:
+      case 0x42:
+      case 0x23:
+      case 0xd2:  // i32/i64.const, global.get, ref.func
+        if (!SkipLeb(r)) return false;
+        break;
+      case 0x43:
+        if (!r.Bytes(4)) return false;
+        break;  // f32.const
+      case 0x44:
+        if (!r.Bytes(8)) return false;
+        break;  // f64.const
+      case 0xd0:
+        if (!SkipLeb(r)) return false;
+        break;  // ref.null heaptype
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e: break;  // extended-const arithmetic
+      default: return false;
+    }
+  }
+}
+
 struct Parser {
   std::span<const uint8_t> wasm;
   uint32_t cap;
   std::vector<FuncType> types;
   std::vector<uint32_t> func_types;  // type index of every function, imported ones first
+  uint32_t imported_globals = 0;
+  uint32_t memory_exports = 0;
   ParsedModule out;
+
+  // Records the first reason the module's state cannot be reset.
+  void NotResettable(const std::string& why) {
+    if (out.info.state.not_resettable.empty()) out.info.state.not_resettable = why;
+  }
+
+  // The global section: every defined mutable global of a number type; anything the reset cannot restore (or
+  // this parser cannot read) makes the module not resettable, but never invalid: the backend validates.
+  void ParseGlobals(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return NotResettable("unreadable global section");
+    for (uint32_t i = 0; i < *count; ++i) {
+      auto vt = r.Byte();
+      auto mut = r.Byte();
+      if (!vt || !mut) return NotResettable("unreadable global section");
+      auto type = DecodeValType(*vt);
+      if (*mut == 1) {
+        if (!type || *type == ValType::kV128 || *type == ValType::kFuncRef || *type == ValType::kExternRef)
+          return NotResettable("a mutable global of a type the host cannot read (v128 or reference)");
+        out.info.state.mutable_globals.push_back({imported_globals + i, *type});
+      }
+      if (!type || !SkipConstExpr(r)) return NotResettable("a global initializer this parser does not read");
+    }
+  }
+
+  void ScanCodeSection(std::span<const uint8_t> body) {
+    auto facts = internal::ScanCode(body);
+    if (!facts) return NotResettable("code this scanner does not know: " + facts.error().message);
+    if (facts->mutates_tables) NotResettable("code that changes tables");
+    if (facts->drops_segments) NotResettable("code that drops data or element segments");
+    if (facts->uses_atomics) NotResettable("atomic instructions (shared memory)");
+  }
+
+  // The export section's body with an export of every mutable global appended.
+  std::string ExportsWithStateGlobals(std::span<const uint8_t> body) {
+    BinaryReader r(body);
+    const uint32_t count = r.U32().value_or(0);
+    std::string out_body;
+    AppendLeb(out_body, count + out.info.state.mutable_globals.size());
+    out_body.append(reinterpret_cast<const char*>(body.data()) + r.offset(), body.size() - r.offset());
+    for (const auto& g : out.info.state.mutable_globals) {
+      const std::string name = StateGlobalExportName(g.index);
+      AppendLeb(out_body, name.size());
+      out_body += name;
+      out_body.push_back(static_cast<char>(ExternKind::kGlobal));
+      AppendLeb(out_body, g.index);
+    }
+    return out_body;
+  }
 
   Status ParseTypes(BinaryReader& r) {
     auto count = r.U32();
@@ -103,6 +200,7 @@ struct Parser {
           auto l = ReadLimits(r);
           if (!rt || !l) return Invalid("bad table import", r.offset());
           imp.limits = *l;
+          NotResettable("an imported table");
           break;
         }
         case ExternKind::kMemory: {
@@ -110,12 +208,15 @@ struct Parser {
           if (!l) return Invalid("bad memory import", r.offset());
           imp.limits = *l;
           out.info.memories.push_back(*l);
+          NotResettable("an imported memory");
           break;
         }
         case ExternKind::kGlobal: {
           auto vt = r.Byte();
           auto mut = r.Byte();
           if (!vt || !mut) return Invalid("bad global import", r.offset());
+          ++imported_globals;
+          if (*mut == 1) NotResettable("an imported mutable global");
           break;
         }
         case ExternKind::kTag: {
@@ -152,6 +253,7 @@ struct Parser {
       auto l = ReadLimits(r, &flags);
       if (!l) return Invalid("bad memory limits", r.offset());
       bool is64 = flags & 4;
+      if (flags & 2) NotResettable("a shared memory");
       if (cap && !is64) {
         if (l->min > cap)
           return Fail(ErrorCode::kResourceLimit, "module needs " + std::to_string(l->min) +
@@ -181,6 +283,8 @@ struct Parser {
       if (!name || !kind || !index || *kind > 4) return Invalid("bad export", r.offset());
       e.name = std::move(*name);
       e.kind = static_cast<ExternKind>(*kind);
+      if (e.kind == ExternKind::kMemory) ++memory_exports;
+      if (e.name.starts_with(kStateExportPrefix)) NotResettable("an export named like the host's own state exports");
       if (e.kind == ExternKind::kFunc) {
         if (*index >= func_types.size()) return Invalid("export of an unknown function", r.offset());
         e.func_type = types[func_types[*index]];
@@ -196,7 +300,14 @@ struct Parser {
       return Fail(ErrorCode::kInvalidModule, "not a WebAssembly module (no \\0asm header)");
     if (!std::equal(kHeader + 4, kHeader + 8, wasm.begin() + 4))
       return Fail(ErrorCode::kInvalidModule, "unsupported WebAssembly binary version (only version 1 is supported)");
-    std::string rebuilt(reinterpret_cast<const char*>(wasm.data()), 8);
+    // Each section, re-encoded (memories under a cap, exports with the state globals) or as it was.
+    struct Piece {
+      uint8_t id;
+      std::span<const uint8_t> whole, body;
+      std::optional<std::string> replaced;
+    };
+    std::vector<Piece> pieces;
+    bool has_exports = false;
     BinaryReader r(wasm.subspan(8));
     while (!r.at_end()) {
       size_t section_start = r.offset() + 8;
@@ -206,32 +317,51 @@ struct Parser {
       if (!id || !body) return Invalid("truncated section", section_start);
       BinaryReader s(*body);
       Status st;
-      std::string replaced;
-      bool replace = false;
+      Piece piece{*id, wasm.subspan(section_start, 8 + r.offset() - section_start), *body, std::nullopt};
       bool parsed = true;
       switch (*id) {
         case kType: st = ParseTypes(s); break;
         case kImport: st = ParseImports(s); break;
         case kFunction: st = ParseFunctions(s); break;
-        case kExport: st = ParseExports(s); break;
+        case kExport:
+          st = ParseExports(s);
+          has_exports = true;
+          break;
         case kMemory: {
           auto m = ParseMemories(s);
           if (!m) return m.take_error();
-          replaced = std::move(*m);
-          replace = cap != 0;
+          if (cap != 0) piece.replaced = std::move(*m);
           break;
         }
+        case kGlobal:
+          ParseGlobals(s);
+          parsed = false;
+          break;
+        case kCode:
+          ScanCodeSection(*body);
+          parsed = false;
+          break;
         default: parsed = false; break;
       }
       if (!st) return st.take_error();
       if (parsed && !s.at_end()) return Invalid("section size mismatch", section_start);
-      if (replace) {
-        rebuilt.push_back(static_cast<char>(*id));
-        AppendLeb(rebuilt, replaced.size());
-        rebuilt += replaced;
-      } else {
-        rebuilt.append(reinterpret_cast<const char*>(wasm.data()) + section_start, 8 + r.offset() - section_start);
+      pieces.push_back(std::move(piece));
+    }
+    if (out.info.memories.size() > 1) NotResettable("several memories");
+    if (out.info.memories.size() == 1 && memory_exports == 0) NotResettable("a memory it does not export");
+    if (!has_exports) NotResettable("no export section");
+    const bool add_state_exports = out.info.state.not_resettable.empty() && !out.info.state.mutable_globals.empty();
+    if (!out.info.state.not_resettable.empty()) out.info.state.mutable_globals.clear();
+    std::string rebuilt(reinterpret_cast<const char*>(wasm.data()), 8);
+    for (Piece& piece : pieces) {
+      if (piece.id == kExport && add_state_exports) piece.replaced = ExportsWithStateGlobals(piece.body);
+      if (!piece.replaced) {
+        rebuilt.append(reinterpret_cast<const char*>(piece.whole.data()), piece.whole.size());
+        continue;
       }
+      rebuilt.push_back(static_cast<char>(piece.id));
+      AppendLeb(rebuilt, piece.replaced->size());
+      rebuilt += *piece.replaced;
     }
     out.bytes.assign(rebuilt.begin(), rebuilt.end());
     return Status::Ok();
@@ -262,8 +392,12 @@ bool ModuleInfo::ExportsFunc(std::string_view name) const {
   return e && e->kind == ExternKind::kFunc;
 }
 
+std::string StateGlobalExportName(uint32_t index) {
+  return std::string(kStateExportPrefix) + std::to_string(index);
+}
+
 Result<ParsedModule> ParseModule(std::span<const uint8_t> wasm, uint32_t max_memory_pages) {
-  Parser p{wasm, max_memory_pages, {}, {}, {}};
+  Parser p{wasm, max_memory_pages, {}, {}, 0, 0, {}};
   if (auto st = p.Parse(); !st) return st.take_error();
   return std::move(p.out);
 }

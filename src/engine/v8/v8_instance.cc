@@ -1,4 +1,5 @@
 // The V8 backend's instances: host-function trampolines, typed calls, traps, interruption and memory views.
+#include <cstring>
 #include <string>
 
 #include "engine/v8/v8_internal.h"
@@ -168,6 +169,70 @@ Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local
   }
   if (!named_memory.IsEmpty()) first_memory = named_memory;
   if (!first_memory.IsEmpty()) memory_ = std::make_unique<V8Memory>(isolate_, first_memory);
+  return Status::Ok();
+}
+
+Status V8Instance::SaveState() {
+  const StateLayout& layout = module_->info().state;
+  if (!layout.not_resettable.empty())
+    return Fail(ErrorCode::kInvalidArgument, "the instance cannot be reset: the module has " + layout.not_resettable);
+  if (!healthy_ || depth_ > 0 || ThreadCallDepth::Get() > 0)
+    return Fail(ErrorCode::kInvalidArgument, "the instance's state can only be saved between calls, when healthy");
+  context_.MakeCurrent();
+  v8::HandleScope handles(isolate_);
+  v8::Local<v8::Context> context = context_.context();
+  v8::TryCatch try_catch(isolate_);
+  SavedState saved;
+  v8::Local<v8::Value> exports;
+  if (!instance_.Get(isolate_)->Get(context, v8::String::NewFromUtf8Literal(isolate_, "exports")).ToLocal(&exports) ||
+      !exports->IsObject())
+    return Fail(ErrorCode::kInternal, "instance has no exports object");
+  const auto value_key = v8::String::NewFromUtf8Literal(isolate_, "value");
+  for (const StateLayout::Global& g : layout.mutable_globals) {
+    const std::string name = StateGlobalExportName(g.index);
+    v8::Local<v8::Value> global, value;
+    if (!exports.As<v8::Object>()
+             ->Get(context, v8::String::NewFromUtf8(isolate_, name.data(), v8::NewStringType::kNormal,
+                                                    static_cast<int>(name.size()))
+                                .ToLocalChecked())
+             .ToLocal(&global) ||
+        !global->IsObject() || !global.As<v8::Object>()->Get(context, value_key).ToLocal(&value))
+      return Fail(ErrorCode::kInternal, "cannot read mutable global " + std::to_string(g.index));
+    saved.globals.emplace_back(isolate_, global.As<v8::Object>());
+    saved.values.push_back(FromJs(value, g.type));
+  }
+  if (memory_) {
+    auto bytes = memory_->Span(0, memory_->size());
+    if (!bytes) return bytes.take_error();
+    saved.memory.assign(bytes->begin(), bytes->end());
+  }
+  saved_ = std::move(saved);
+  return Status::Ok();
+}
+
+Status V8Instance::RestoreState() {
+  if (!saved_) return Fail(ErrorCode::kInvalidArgument, "no saved state to restore");
+  if (!healthy_ || depth_ > 0 || ThreadCallDepth::Get() > 0)
+    return Fail(ErrorCode::kInvalidArgument, "the instance's state can only be restored between calls, when healthy");
+  if (memory_) {
+    if (memory_->size() != saved_->memory.size())
+      return Fail(ErrorCode::kResourceLimit, "the memory grew since the state was saved");
+    auto bytes = memory_->Span(0, saved_->memory.size());
+    if (!bytes) return bytes.take_error();
+    std::memcpy(bytes->data(), saved_->memory.data(), saved_->memory.size());
+  }
+  if (saved_->globals.empty()) return Status::Ok();
+  context_.MakeCurrent();
+  v8::HandleScope handles(isolate_);
+  v8::Local<v8::Context> context = context_.context();
+  v8::TryCatch try_catch(isolate_);
+  const auto value_key = v8::String::NewFromUtf8Literal(isolate_, "value");
+  for (size_t i = 0; i < saved_->globals.size(); ++i) {
+    if (saved_->globals[i].Get(isolate_)->Set(context, value_key, ToJs(isolate_, saved_->values[i])).IsNothing()) {
+      healthy_ = false;  // partly restored: unusable
+      return Fail(ErrorCode::kInternal, "cannot restore a mutable global");
+    }
+  }
   return Status::Ok();
 }
 

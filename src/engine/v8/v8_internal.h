@@ -164,6 +164,8 @@ class V8Instance : public Instance {
   Memory* memory() override { return memory_.get(); }
   std::shared_ptr<InterruptHandle> interrupt_handle() override { return interrupt_; }
   bool healthy() const override { return healthy_; }
+  Status SaveState() override;
+  Status RestoreState() override;
 
   // Entry point of every host function (V8 FunctionCallback).
   static void HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info);
@@ -181,6 +183,13 @@ class V8Instance : public Instance {
   std::unique_ptr<V8Memory> memory_;
   std::shared_ptr<V8InterruptState> interrupt_;
   std::optional<Error> pending_error_;  // an error a host function returned, unwinding through the guest
+  // What SaveState saved: the memory's bytes, and each mutable global's object (exported by the parser) and value.
+  struct SavedState {
+    std::vector<uint8_t> memory;
+    std::vector<v8::Global<v8::Object>> globals;
+    std::vector<Value> values;
+  };
+  std::optional<SavedState> saved_;
   int depth_ = 0;
   bool healthy_ = true;
 };
