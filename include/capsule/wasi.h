@@ -78,6 +78,10 @@ class WasiContext {
   WasiContext(const WasiContext&) = delete;
   WasiContext& operator=(const WasiContext&) = delete;
 
+  // Whether the guest opened, closed or renumbered a fd since Create. A context that is unchanged can be replaced
+  // by a new one made from the same options without the guest noticing (instance recycling relies on it).
+  virtual bool FdsChanged() const = 0;
+
  protected:
   WasiContext() = default;
 };

@@ -83,6 +83,7 @@ Result<std::unique_ptr<WasiContext>> WasiContext::Create(const WasiOptions& opti
   CAPSULE_RETURN_IF_ERROR(AddStdio(*state, 2, options.stderr_fd));
   uint32_t next = 3;
   for (const auto& preopen : options.preopens) CAPSULE_RETURN_IF_ERROR(AddPreopen(*state, preopen, next++));
+  state->fd_changes_at_create = state->fds.changes();
   return std::unique_ptr<WasiContext>(std::move(state));
 }
 

@@ -54,6 +54,7 @@ void FdTable::Release(FdEntry& entry) {
 }
 
 Errno FdTable::Insert(FdEntry entry, uint32_t* fd) {
+  ++changes_;
   uint32_t n = 0;
   while (n < entries_.size() && entries_[n].has_value()) ++n;
   if (n >= max_fds_) return Errno::kNfile;
@@ -64,6 +65,7 @@ Errno FdTable::Insert(FdEntry entry, uint32_t* fd) {
 }
 
 Errno FdTable::InsertAt(uint32_t fd, FdEntry entry) {
+  ++changes_;
   if (fd >= max_fds_) return Errno::kNfile;
   if (fd >= entries_.size()) entries_.resize(fd + 1);
   if (entries_[fd]) return Errno::kExist;
@@ -80,6 +82,7 @@ Errno FdTable::Get(uint32_t fd, uint64_t rights, FdEntry** out) {
 }
 
 Errno FdTable::Close(uint32_t fd) {
+  ++changes_;
   FdEntry* e = Find(fd);
   if (!e) return Errno::kBadf;
   Release(*e);
@@ -88,6 +91,7 @@ Errno FdTable::Close(uint32_t fd) {
 }
 
 Errno FdTable::Renumber(uint32_t from, uint32_t to) {
+  ++changes_;
   if (!Find(from) || !Find(to)) return Errno::kBadf;
   if (from == to) return Errno::kSuccess;
   Release(*entries_[to]);

@@ -45,10 +45,13 @@ class FdTable {
   Errno Close(uint32_t fd);
   // Moves from onto to, closing what to held. kBadf unless both are open.
   Errno Renumber(uint32_t from, uint32_t to);
+  // How many inserts, closes and renumbers were attempted so far: unchanged means the table is as it was.
+  uint64_t changes() const { return changes_; }
 
  private:
   static void Release(FdEntry& entry);
   uint32_t max_fds_;
+  uint64_t changes_ = 0;
   std::vector<std::optional<FdEntry>> entries_;
 };
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "state.h"
+
 namespace capsule::wasi {
 namespace {
 
@@ -87,6 +89,31 @@ TEST(WasiFdTableTest, EnforcesMaximum) {
   EXPECT_TRUE(IsOpen(extra));  // the caller still owns it
   close(extra);
   EXPECT_EQ(table.InsertAt(2, File(-1, false)), Errno::kNfile);
+}
+
+TEST(WasiFdTableTest, CountsChanges) {
+  FdTable table(16);
+  uint32_t fd = 0, other = 0;
+  EXPECT_EQ(table.changes(), 0u);
+  ASSERT_EQ(table.Insert(File(dup(1)), &fd), Errno::kSuccess);
+  ASSERT_EQ(table.Insert(File(dup(1)), &other), Errno::kSuccess);
+  EXPECT_EQ(table.changes(), 2u);
+  FdEntry* e = nullptr;
+  ASSERT_EQ(table.Get(fd, 0, &e), Errno::kSuccess);  // reading is no change
+  EXPECT_EQ(table.changes(), 2u);
+  ASSERT_EQ(table.Renumber(fd, other), Errno::kSuccess);
+  ASSERT_EQ(table.Close(other), Errno::kSuccess);
+  EXPECT_EQ(table.changes(), 4u);
+}
+
+TEST(WasiFdTableTest, AFreshContextHasNoChangedFds) {
+  WasiOptions options;
+  options.preopens.push_back({"/tmp", "/tmp"});
+  auto context = WasiContext::Create(options);
+  ASSERT_TRUE(context.ok()) << context.error().message;
+  EXPECT_FALSE((*context)->FdsChanged());
+  static_cast<WasiState&>(**context).fds.Close(3);
+  EXPECT_TRUE((*context)->FdsChanged());
 }
 
 }  // namespace

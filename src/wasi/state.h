@@ -21,9 +21,12 @@ class WasiState final : public WasiContext {
  public:
   explicit WasiState(uint32_t max_fds) : fds(max_fds) {}
 
+  bool FdsChanged() const override { return fds.changes() != fd_changes_at_create; }
+
   FdTable fds;
   StringList args;
   StringList env;
+  uint64_t fd_changes_at_create = 0;  // fds.changes() when Create finished
 };
 
 }  // namespace capsule::wasi
