@@ -3,7 +3,8 @@
 #   bench/http/run.sh [BUILD_DIR] [DURATION]      (defaults: build, 10s)
 # nginx answers a fixed copy of hello-world's reply; capsule-http serves examples/hello-world, first with warm
 # instances, then with --fresh-instance. Each is loaded with `wrk -t1 -c32 -d$DURATION` posting
-# {"name":"Bob Morane","age":42}. Prints req/s, p99 latency, the ratio to nginx and capsule-http's RSS.
+# {"name":"Bob Morane","age":42}. Prints req/s, p99 latency, the ratio to nginx and capsule-http's RSS. Then the
+# HTTP stack alone: GET /health, which the host answers without the guest, against nginx under the same load.
 # Needs nginx and wrk (scripts/setup.sh installs both).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +27,8 @@ wrk.body = '{"name":"Bob Morane","age":42}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
+echo 'wrk.method = "GET"' > "$tmp/get.lua"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_port() {
@@ -36,10 +39,10 @@ wait_port() {
   echo "nothing listens on port $1" >&2; return 1
 }
 
-# load NAME URL -> prints one result line, sets rps
+# load NAME URL [SCRIPT] -> prints one result line, sets rps
 load() {
   local out
-  out=$(wrk -t1 -c32 -d"$duration" --latency -s "$tmp/post.lua" "$2")
+  out=$(wrk -t1 -c32 -d"$duration" --latency -s "${3:-$tmp/post.lua}" "$2")
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/' <<<"$out")
@@ -83,8 +86,16 @@ run_capsule() {
   load "$name" "http://127.0.0.1:$port/"
   local rss; rss=$(ps -o rss= -p "$pid")
   awk -v a="$rps" -v b="$nginx_rps" -v r="$rss" 'BEGIN { printf "    ratio to nginx %.0f%%, capsule-http RSS %.1f MiB\n", 100 * a / b, r / 1024 }'
+  if [ "$stack_only" = 1 ]; then
+    # The HTTP stack alone (Beast, the threads, the reply writer): GET /health is answered by the host, since
+    # hello-world exports no OnHealthCheck. Compared with nginx under the same GET load.
+    load "capsule-http GET /health" "http://127.0.0.1:$port/health" "$tmp/get.lua"
+    local stack_rps=$rps
+    load "nginx GET /health" "http://127.0.0.1:$nginx_port/health" "$tmp/get.lua"
+    awk -v a="$stack_rps" -v b="$rps" 'BEGIN { printf "    HTTP stack alone: %.0f%% of nginx\n", 100 * a / b }'
+  fi
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run_capsule "capsule-http (warm)"
-run_capsule "capsule-http --fresh-instance" --fresh-instance
+stack_only=1 run_capsule "capsule-http (warm)"
+stack_only=0 run_capsule "capsule-http --fresh-instance" --fresh-instance

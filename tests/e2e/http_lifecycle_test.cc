@@ -35,6 +35,21 @@ TEST(HttpLifecycle, WarmInstanceKeepsStateFreshInstanceDoesNot) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+// --fresh-instance restores a used instance to its state after start instead of making a new one; an instance
+// whose memory grew cannot be restored and is replaced. Either way no request sees another's state.
+TEST(HttpLifecycle, FreshInstancesAreRecycledOrReplaced) {
+  HttpServerProcess fresh({"--wasm=" + GuestPath("http_test"), "--workers=1", "--fresh-instance"});
+  ASSERT_NE(fresh.port(), 0);
+  HttpConnection c(fresh.port());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Request("GET", "/counter").body, R"({"counter":1})");
+  EXPECT_EQ(c.Request("GET", "/grow").status, 200);
+  EXPECT_EQ(c.Request("GET", "/counter").body, R"({"counter":1})");
+  EXPECT_EQ(c.Request("GET", "/counter").body, R"({"counter":1})");
+  const std::string metrics = c.Request("GET", "/capsule/metrics").body;
+  EXPECT_TRUE(Contains(metrics, "capsule_http_instances_recycled_total 5")) << metrics;
+  EXPECT_TRUE(Contains(metrics, "capsule_http_instances_created_total 2")) << metrics;
+}
+
 TEST(HttpLifecycle, OnStartAndOnStopOnSigterm) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=2"});
   ASSERT_NE(server.port(), 0);

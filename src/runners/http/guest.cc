@@ -20,7 +20,7 @@ Result<std::unique_ptr<Guest>> Guest::Create(Context& context, std::shared_ptr<c
   std::unique_ptr<Guest> g(new Guest());
   g->version_ = std::move(version);
   g->settings_ = &settings;
-  WasiOptions wasi;
+  WasiOptions& wasi = g->wasi_options_;
   wasi.args = {g->version_->source};
   wasi.stdin_fd = -1;
   wasi.preopens = settings.preopens;
@@ -45,6 +45,8 @@ Result<std::unique_ptr<Guest>> Guest::Create(Context& context, std::shared_ptr<c
   const char* hook = g->version_->abi.kind == AbiKind::kLegacy ? "OnLoad" : "OnStart";
   if (auto st = g->CallHook(hook); !st)
     return Fail(st.error().code, std::string(hook) + " failed: " + st.error().message);
+  // Recycling gives the restored instance a new WASI context: only sound when start left the fds as created.
+  g->saved_ = settings.recycle && !g->wasi_->FdsChanged() && g->instance_->SaveState().ok();
   return g;
 }
 
@@ -64,6 +66,16 @@ Status Guest::CallHook(const char* name) {
   auto r = instance_->Call(name, {}, Options());
   if (!r) return r.take_error();
   return Status::Ok();
+}
+
+bool Guest::Recycle() {
+  if (!saved_ || !instance_->healthy() || !instance_->RestoreState().ok()) return false;
+  auto wasi = WasiContext::Create(wasi_options_);  // no file the last request opened stays open
+  if (!wasi) return false;
+  instance_->data().set<WasiContext>(wasi->get());
+  wasi_ = std::move(*wasi);
+  next_request_id_ = 1;
+  return true;
 }
 
 void Guest::Stop() {

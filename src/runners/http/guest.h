@@ -25,6 +25,7 @@ struct GuestSettings {
   std::optional<std::chrono::milliseconds> timeout;  // per call; none when unset
   std::string timeout_text;                          // the flag's text, for messages
   std::vector<WasiOptions::Preopen> preopens;        // directories the guest sees through WASI (--dir)
+  bool recycle = false;  // save each new instance's state after its start, so that Recycle() can restore it
 };
 
 // A started instance of one ModuleVersion with its own WASI context.
@@ -43,6 +44,11 @@ class Guest {
   // Calls OnStop (current) or OnExit (legacy) when exported, ignoring its errors.
   void Stop();
 
+  // Makes this guest as it was right after its start (memory, globals, a new WASI context), for the next request
+  // of --fresh-instance: much cheaper than a new instance. False when that is impossible (settings.recycle was
+  // off, the module's state cannot be restored, or the memory grew); then the guest must be replaced.
+  bool Recycle();
+
   // The module version this instance runs.
   const ModuleVersion* version() const { return version_.get(); }
   // False once the engine says the instance is unusable (after an interrupt or an engine failure).
@@ -55,7 +61,9 @@ class Guest {
 
   std::shared_ptr<const ModuleVersion> version_;
   const GuestSettings* settings_ = nullptr;
+  WasiOptions wasi_options_;
   std::unique_ptr<WasiContext> wasi_;
+  bool saved_ = false;  // the instance's state after start was saved
   std::unique_ptr<Instance> instance_;
   uint32_t next_request_id_ = 1;
 };

@@ -53,7 +53,9 @@ int Main(const std::vector<std::string>& args) {
                "worker threads, each with its own event loop, engine context and warm instance (default: the "
                "cores)",
                "N");
-  flags.Bool("fresh-instance", &fresh, "give every request a new instance: no state survives a request");
+  flags.Bool("fresh-instance", &fresh,
+             "give every request an instance in its just-started state (restored or new): no state survives "
+             "a request");
   flags.String("timeout", &timeout, "interrupt a request's guest call after this long: 504 (e.g. 1s)", "DURATION");
   flags.String("max-memory", &max_memory, "cap each instance's linear memory (e.g. 64MiB)", "SIZE");
   flags.String("max-body", &max_body, "largest request body accepted; larger gets 413", "SIZE");
@@ -101,6 +103,7 @@ int Main(const std::vector<std::string>& args) {
     return 2;
   }
   GuestSettings settings;
+  settings.recycle = fresh;
   for (const auto& d : policy->dirs) settings.preopens.push_back({d.host, d.guest});
   CompileOptions compile;
   size_t worker_count = std::max(1u, std::thread::hardware_concurrency());
@@ -181,7 +184,7 @@ int Main(const std::vector<std::string>& args) {
   }
   auto reason = server.Run(worker_count, [&] {
     std::printf("capsule-http: listening on %s://%s:%u (%zu workers%s)\n", crt.empty() ? "http" : "https", host.c_str(),
-                server.port(), worker_count, fresh ? ", fresh instance per request" : "");
+                server.port(), worker_count, fresh ? ", a fresh instance per request" : "");
     std::fflush(stdout);
   });
   reloader.Stop();

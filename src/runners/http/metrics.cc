@@ -53,6 +53,9 @@ std::string Metrics::Render() const {
   scalar("capsule_http_instances", "gauge", "Live module instances.", instances_.load());
   scalar("capsule_http_instances_created_total", "counter", "Module instances created.",
          static_cast<long long>(instances_created_.load()));
+  scalar("capsule_http_instances_recycled_total", "counter",
+         "Used instances restored to their state after start instead of replaced (--fresh-instance).",
+         static_cast<long long>(instances_recycled_.load()));
   out += "# HELP capsule_http_reloads_total Module reloads, by result.\n# TYPE capsule_http_reloads_total counter\n";
   std::snprintf(line, sizeof line, "capsule_http_reloads_total{result=\"ok\"} %llu\n",
                 static_cast<unsigned long long>(reloads_ok_.load()));

@@ -23,6 +23,8 @@ class Metrics {
   // Live instances, and instances created since the start.
   void AddInstances(int delta) { instances_ += delta; }
   void RecordInstanceCreated() { ++instances_created_; }
+  // A used instance restored to its state after start instead of being replaced (--fresh-instance).
+  void RecordInstanceRecycled() { ++instances_recycled_; }
   // A reload that was published (ok) or refused.
   void RecordReload(bool ok) { ++(ok ? reloads_ok_ : reloads_failed_); }
 
@@ -36,7 +38,8 @@ class Metrics {
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> latency_{};
   std::atomic<uint64_t> latency_sum_us_{0};
   std::atomic<int64_t> in_flight_{0};
-  std::atomic<uint64_t> traps_{0}, timeouts_{0}, instances_created_{0}, reloads_ok_{0}, reloads_failed_{0};
+  std::atomic<uint64_t> traps_{0}, timeouts_{0}, instances_created_{0}, instances_recycled_{0}, reloads_ok_{0},
+      reloads_failed_{0};
   std::atomic<int64_t> instances_{0};
 };
 

@@ -7,6 +7,7 @@ struct WorkerPool::Worker {
   WorkerPool* pool = nullptr;
   std::unique_ptr<Context> context;
   std::unique_ptr<Guest> guest;
+  bool used = false;  // with fresh instances: the guest served a request and must be recycled or replaced
 };
 
 thread_local WorkerPool::Worker* WorkerPool::current_ = nullptr;
@@ -50,6 +51,14 @@ bool WorkerPool::Replenish(Worker& w, Status* error) {
     if (!fresh_) w.guest->Stop();
     Discard(w);
   }
+  if (w.guest && w.used) {
+    if (w.guest->Recycle()) {
+      w.used = false;
+      metrics_.RecordInstanceRecycled();
+    } else {
+      Discard(w);
+    }
+  }
   if (w.guest) return true;
   auto guest = Guest::Create(*w.context, store_.Current(), settings_);
   if (!guest) {
@@ -63,6 +72,7 @@ bool WorkerPool::Replenish(Worker& w, Status* error) {
 }
 
 void WorkerPool::Discard(Worker& w) {
+  w.used = false;
   if (!w.guest) return;
   w.guest.reset();
   metrics_.AddInstances(-1);
@@ -86,13 +96,16 @@ HttpReply WorkerPool::Serve(Route route, const HttpRequest& request) {
   HttpReply reply = w->guest->Serve(route, request, &outcome);
   if (outcome == Outcome::kTrap) metrics_.RecordTrap();
   if (outcome == Outcome::kTimeout) metrics_.RecordTimeout();
-  if (outcome != Outcome::kOk || fresh_) Discard(*w);
+  if (outcome != Outcome::kOk)
+    Discard(*w);
+  else if (fresh_)
+    w->used = true;
   return reply;
 }
 
 void WorkerPool::Prepare() {
   Worker* w = current_;
-  if (w == nullptr || w->pool != this || w->guest) return;
+  if (w == nullptr || w->pool != this || (w->guest && !w->used)) return;
   Status error = Status::Ok();
   (void)Replenish(*w, &error);  // a failure is reported by the next Serve
 }
