@@ -91,6 +91,24 @@ TEST(HttpLifecycle, SigtermDrainsInFlightRequests) {
   EXPECT_FALSE(HttpConnection(server.port()).ok());
 }
 
+// A guest that never returns (no --timeout) cannot hold the stop forever: after --drain-timeout it is
+// interrupted, its client gets 504 and the server exits.
+TEST(HttpLifecycle, SigtermInterruptsWhatOutlivesTheDrainTimeout) {
+  HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=2", "--drain-timeout=500ms"});
+  ASSERT_NE(server.port(), 0);
+  HttpResponse looping;
+  std::thread client([&] { looping = HttpRequest(server.port(), "GET", "/loop"); });
+  for (int i = 0; i < 100 && !Contains(HttpRequest(server.port(), "GET", "/capsule/metrics").body,
+                                       "capsule_http_in_flight_requests 2");
+       ++i)
+    std::this_thread::sleep_for(20ms);
+  server.Signal(SIGTERM);
+  client.join();
+  EXPECT_EQ(looping.status, 504);
+  EXPECT_EQ(server.Wait(), 0);
+  EXPECT_TRUE(Contains(server.Stderr(), "interrupting them")) << server.Stderr();
+}
+
 TEST(HttpLifecycle, ReloadIsDisabledWithoutTokenAndChecksIt) {
   {
     HttpServerProcess server({"--wasm=" + GuestPath("hello-world"), "--workers=1"});

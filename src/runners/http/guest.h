@@ -51,6 +51,8 @@ class Guest {
 
   // The module version this instance runs.
   const ModuleVersion* version() const { return version_.get(); }
+  // Interrupts this guest's running call from any thread.
+  std::shared_ptr<InterruptHandle> interrupt_handle() { return instance_->interrupt_handle(); }
   // False once the engine says the instance is unusable (after an interrupt or an engine failure).
   bool healthy() const { return instance_->healthy(); }
 

@@ -38,6 +38,7 @@ void PrintError(const std::string& message) {
 
 int Main(const std::vector<std::string>& args) {
   std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, workers, timeout, max_memory, max_body = "8MiB";
+  std::string drain_timeout = "30s";
   std::string faas, parent, module_name, module_revision;
   bool version = false, fresh = false, access_log = false, watch = false;
   runners::PolicyFlags policy_flags;
@@ -59,6 +60,8 @@ int Main(const std::vector<std::string>& args) {
   flags.String("timeout", &timeout, "interrupt a request's guest call after this long: 504 (e.g. 1s)", "DURATION");
   flags.String("max-memory", &max_memory, "cap each instance's linear memory (e.g. 64MiB)", "SIZE");
   flags.String("max-body", &max_body, "largest request body accepted; larger gets 413", "SIZE");
+  flags.String("drain-timeout", &drain_timeout,
+               "on SIGINT/SIGTERM, wait this long for requests in flight, then interrupt them", "DURATION");
   flags.Bool("access-log", &access_log, "print one JSON line per request on stderr");
   flags.Bool("watch", &watch, "reload the module when --wasm changes");
   policy_flags.Register(flags);
@@ -116,6 +119,11 @@ int Main(const std::vector<std::string>& args) {
       auto d = runners::ParseDuration(stop_after);
       if (!d) return bad("stopAfter", d.error());
       server_options.stop_after = *d;
+    }
+    {
+      auto d = runners::ParseDuration(drain_timeout);
+      if (!d) return bad("drain-timeout", d.error());
+      server_options.drain_limit = *d;
     }
     if (!timeout.empty()) {
       auto d = runners::ParseDuration(timeout);

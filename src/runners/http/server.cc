@@ -40,7 +40,6 @@ using TlsStream = asio::ssl::stream<Socket>;
 
 // A connection that neither sends a request nor takes a reply for this long is closed.
 constexpr auto kIoTimeout = std::chrono::seconds(60);
-constexpr auto kDrainLimit = std::chrono::seconds(30);
 
 HttpReply Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
   HttpReply r;
@@ -91,6 +90,7 @@ struct Server::Impl {
   std::atomic<Clock::time_point> last_activity{Clock::now()};
   asio::steady_timer accept_retry{ioc};
   std::atomic<bool> draining{false};
+  bool drain_expired = false;  // the graceful stop gave up waiting for requests in flight
   std::string stop_reason;
   // One per worker. Last: the connections still open when the server stops die first, while the TLS context and
   // everything else they may use still exist.
@@ -412,11 +412,15 @@ void Server::Impl::Shutdown(std::string reason) {
   signals.cancel(ec);
   idle_timer.cancel();
   accept_retry.cancel();
-  const auto deadline = Clock::now() + kDrainLimit;
+  const auto deadline = Clock::now() + options.drain_limit;
   // The poll holds itself only weakly: the pending timer handler keeps it alive, and nothing does once it stops.
   auto poll = std::make_shared<std::function<void()>>();
   *poll = [this, deadline, weak = std::weak_ptr<std::function<void()>>(poll)] {
-    if (metrics.in_flight() <= 0 || Clock::now() >= deadline) return StopLoops();
+    if (metrics.in_flight() <= 0) return StopLoops();
+    if (Clock::now() >= deadline) {
+      drain_expired = true;
+      return StopLoops();
+    }
     drain_timer.expires_after(std::chrono::milliseconds(20));
     drain_timer.async_wait([self = weak.lock()](beast::error_code) { (*self)(); });
   };
@@ -507,6 +511,10 @@ Result<std::string> Server::Run(size_t workers, const std::function<void()>& on_
   on_started();
   RunUntilStopped(s.ioc);
   s.StopLoops();
+  if (s.drain_expired) {
+    std::fprintf(stderr, "capsule-http: requests still running after the drain limit: interrupting them\n");
+    s.pool.InterruptAll();
+  }
   s.pool.Join();
   return s.stop_reason;
 }

@@ -26,6 +26,7 @@ struct ServerOptions {
   std::string crt, key;  // both set: TLS
   uint64_t max_body = 8u << 20;
   std::optional<std::chrono::milliseconds> stop_after;  // idle time before stopping
+  std::chrono::milliseconds drain_limit{30000};         // how long a graceful stop waits for requests in flight
   bool access_log = false;
   std::string reload_token;  // empty: reload routes disabled
 };

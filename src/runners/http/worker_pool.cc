@@ -5,6 +5,7 @@ namespace capsule::http {
 // What one worker thread owns. Reached through current_ while the thread runs the loop.
 struct WorkerPool::Worker {
   WorkerPool* pool = nullptr;
+  size_t index = 0;
   std::unique_ptr<Context> context;
   std::unique_ptr<Guest> guest;
   bool used = false;  // with fresh instances: the guest served a request and must be recycled or replaced
@@ -25,6 +26,7 @@ WorkerPool::~WorkerPool() {
 }
 
 Status WorkerPool::Start(size_t n, std::function<void(size_t)> loop) {
+  interrupts_.assign(n, nullptr);
   std::vector<std::promise<Status>> ready(n);
   std::promise<bool> go;
   std::shared_future<bool> go_future = go.get_future().share();
@@ -38,6 +40,12 @@ Status WorkerPool::Start(size_t n, std::function<void(size_t)> loop) {
   go.set_value(static_cast<bool>(result));
   if (!result) Join();
   return result;
+}
+
+void WorkerPool::InterruptAll() {
+  std::lock_guard lock(interrupts_mu_);
+  for (auto& handle : interrupts_)
+    if (handle) handle->Interrupt();
 }
 
 void WorkerPool::Join() {
@@ -66,6 +74,10 @@ bool WorkerPool::Replenish(Worker& w, Status* error) {
     return false;
   }
   w.guest = std::move(*guest);
+  {
+    std::lock_guard lock(interrupts_mu_);
+    interrupts_[w.index] = w.guest->interrupt_handle();
+  }
   metrics_.RecordInstanceCreated();
   metrics_.AddInstances(1);
   return true;
@@ -114,6 +126,7 @@ void WorkerPool::Run(size_t index, std::promise<Status>* ready, std::shared_futu
                      std::function<void(size_t)> loop) {
   Worker w;
   w.pool = this;
+  w.index = index;
   auto context = engine_->NewContext();
   if (!context) {
     ready->set_value(context.take_error());

@@ -7,6 +7,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -28,6 +29,10 @@ class WorkerPool {
   // returns, stops its guest (OnStop / OnExit). Errors: the first worker's failure (the module cannot be
   // instantiated or started); then loop is never called and no worker is left running.
   Status Start(size_t n, std::function<void(size_t)> loop);
+
+  // Interrupts every guest call running now (they end as timeouts). For a stop that cannot wait any longer; any
+  // thread.
+  void InterruptAll();
 
   // Waits until every worker's loop returned and its guest stopped. Idempotent.
   void Join();
@@ -53,6 +58,8 @@ class WorkerPool {
   Metrics& metrics_;
   bool fresh_;
   std::vector<std::thread> threads_;
+  std::mutex interrupts_mu_;
+  std::vector<std::shared_ptr<InterruptHandle>> interrupts_;  // each worker's current guest's, by worker index
 };
 
 }  // namespace capsule::http
