@@ -39,6 +39,15 @@ TEST(HttpReplyDecode, StatusHeadersAndJsonBody) {
   EXPECT_EQ(r.headers[0].second, "y");
 }
 
+// JSONBody comes out as Capsule's Go host re-marshals it: sorted keys, HTML-safe strings, Go's float format.
+TEST(HttpReplyDecode, JsonBodyIsPrintedAsGoPrintsIt) {
+  auto r = DecodeHttpReply(
+      Ok(R"({"JSONBody":{"z":3.0,"h":"<b>&</b>","f":1.5,"e":1e-7,"big":1e21,"n":-0.000001,"i":42,"s":"\u2028"}})"),
+      "h");
+  EXPECT_EQ(r.body, R"({"big":1e+21,"e":1e-7,"f":1.5,"h":"\u003cb\u003e\u0026\u003c/b\u003e","i":42,"n":-0.000001,)"
+                    R"("s":"\u2028","z":3})");
+}
+
 TEST(HttpReplyDecode, ZeroStatusIs200AndMissingBodyIsEmptyObject) {
   auto r = DecodeHttpReply(Ok(R"({"StatusCode":0})"), "h");
   EXPECT_EQ(r.status, 200);

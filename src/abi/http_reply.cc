@@ -1,8 +1,11 @@
 // Decodes Capsule handler answers into HTTP replies: the current ABI's response JSON and legacy result strings.
+#include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "abi/http_reply_fast.h"
 #include "capsule/http_abi.h"
+#include "host/json.h"
 
 namespace capsule {
 namespace {
@@ -28,6 +31,52 @@ std::string HeaderValue(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_array() && !v.empty() && v.front().is_string()) return v.front().get<std::string>();
   return v.dump();
+}
+
+// Appends v as Go's encoding/json prints what it unmarshalled into an interface{} (Capsule re-marshals JSONBody
+// so): compact, object keys sorted, strings HTML-safe (host::JsonQuote), floats in Go's shortest form. Integers
+// stay exact where Go, going through float64, would round those beyond 2^53.
+void AppendGoJson(const nlohmann::json& v, std::string* out) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::object: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [key, member] : v.items()) {  // std::map: sorted bytewise, as Go sorts map keys
+        if (!first) out->push_back(',');
+        first = false;
+        *out += host::JsonQuote(key);
+        out->push_back(':');
+        AppendGoJson(member, out);
+      }
+      out->push_back('}');
+      return;
+    }
+    case nlohmann::json::value_t::array: {
+      out->push_back('[');
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (i) out->push_back(',');
+        AppendGoJson(v[i], out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case nlohmann::json::value_t::string: *out += host::JsonQuote(v.get_ref<const std::string&>()); return;
+    case nlohmann::json::value_t::number_float: {
+      const double f = v.get<double>();
+      const double magnitude = std::fabs(f);
+      const bool exponent = magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21);
+      char buf[64];
+      auto [end, ec] =
+          std::to_chars(buf, buf + sizeof buf, f, exponent ? std::chars_format::scientific : std::chars_format::fixed);
+      std::string text(buf, ec == std::errc() ? end : buf);
+      // Go writes e-7, not e-07 (positive exponents keep their two digits: e+21).
+      const size_t n = text.size();
+      if (exponent && n >= 4 && text[n - 4] == 'e' && text[n - 3] == '-' && text[n - 2] == '0') text.erase(n - 2, 1);
+      *out += text;
+      return;
+    }
+    default: *out += v.dump(); return;  // integers, booleans, null
+  }
 }
 
 }  // namespace
@@ -89,7 +138,7 @@ HttpReply internal::DecodeHttpReplyDocument(std::string_view json, std::string_v
   if (body == doc.end() || body->is_null() || (body->is_string() && body->get<std::string>().empty()))
     r.body = "{}";
   else
-    r.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    AppendGoJson(*body, &r.body);
   return r;
 }
 

@@ -38,7 +38,7 @@ class Scanner {
         ++i_;
         return true;
       }
-      if (c == '\\' || c < 0x20) return false;
+      if (c == '\\' || c < 0x20 || c == '<' || c == '>' || c == '&') return false;  // Go escapes <, >, &
       if (c < 0x80) {
         ++i_;
       } else if (!ScanUtf8Sequence()) {
@@ -126,6 +126,7 @@ class Scanner {
       return false;
     }
     if (byte(1) < low || byte(1) > high) return false;
+    if (lead == 0xE2 && byte(1) == 0x80 && (byte(2) == 0xA8 || byte(2) == 0xA9)) return false;  // Go escapes U+2028/9
     for (unsigned k = 2; k < length; ++k)
       if (byte(k) < 0x80 || byte(k) > 0xBF) return false;
     i_ += length;

@@ -9,9 +9,9 @@
 namespace capsule::internal {
 
 // Decodes json into *reply when its JSONBody (if any) is already what the general decoder would print (compact,
-// object keys sorted and unique, UTF-8 strings without escapes, integers) and every field has the expected type
-// and a valid value. Returns false, leaving *reply unspecified, in every other case: the caller then decodes with
-// the general decoder, so the result never differs from it.
+// object keys sorted and unique, UTF-8 strings without escapes or characters Go escapes, integers) and every field has
+// the expected type and a valid value. Returns false, leaving *reply unspecified, in every other case: the caller then
+// decodes with the general decoder, so the result never differs from it.
 bool DecodeCanonicalHttpReply(std::string_view json, HttpReply* reply);
 
 // The general decoder (nlohmann's document), behind DecodeHttpReply; exposed so tests can compare both paths.

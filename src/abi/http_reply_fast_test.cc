@@ -45,6 +45,8 @@ TEST(CanonicalHttpReply, DeclinesWhatItWouldPrintDifferently) {
            R"({"JSONBody":{"a":1,"a":2}})",            // duplicate keys
            R"({"JSONBody":{"a": 1}})",                 // whitespace inside the body
            R"({"JSONBody":{"a":1.5}})",                // not an integer
+           R"({"JSONBody":{"a":"<b>"}})",              // Go escapes <, > and &
+           "{\"JSONBody\":{\"a\":\"\xe2\x80\xa8\"}}",  // and U+2028
            R"({"JSONBody":{"a":"\u00e9"}})",           // escapes
            "{\"JSONBody\":{\"a\":\"\xff\"}}",          // not UTF-8: the document replaces it
            "{\"JSONBody\":{\"a\":\"\xc0\xaf\"}}",      // an overlong form
@@ -89,7 +91,11 @@ TEST(CanonicalHttpReply, AgreesWithTheDocumentOnRandomReplies) {
                                            "[1, 2]",
                                            "\"\xc3\xa9\"",
                                            "\"\xe2\x82\"",
-                                           "\"\xf4\x90\x80\x80\""};
+                                           "\"\xf4\x90\x80\x80\"",
+                                           "\"a&b\"",
+                                           "\"\xe2\x80\xa9\"",
+                                           "2.5",
+                                           "1e-9"};
   const std::vector<std::string> members = {"StatusCode", "Headers", "TextBody", "JSONBody", "Other"};
   std::mt19937 rng(7);
   int taken = 0;

@@ -23,7 +23,8 @@ TEST(HttpRoutes, RequestJsonCarriesMethodUriBodyAndHeaders) {
   auto r = HttpRequest(server.port(), "PUT", "/echo?x=1&y=2", "line1\n\"quoted\"", {"X-Quote: say \"hi\""});
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Contains(r.body, R"("method":"PUT")")) << r.body;
-  EXPECT_TRUE(Contains(r.body, R"("uri":"http://127.0.0.1/echo?x=1&y=2")")) << r.body;
+  // The module echoes the request in its JSONBody, which comes out as Go's encoding/json prints it: & escaped.
+  EXPECT_TRUE(Contains(r.body, R"("uri":"http://127.0.0.1/echo?x=1\u0026y=2")")) << r.body;
   EXPECT_TRUE(Contains(r.body, R"("body":"line1\n\"quoted\"")")) << r.body;
   // Headers: "Name":"Value" joined by ",", no braces, values JSON-escaped.
   EXPECT_TRUE(Contains(r.body, R"(\"X-Quote\":\"say \\\"hi\\\"\")")) << r.body;

@@ -13,7 +13,7 @@ class Metrics {
  public:
   // One answered request: its status code and how long it took from the end of its reading to its reply.
   void RecordRequest(int status, double seconds);
-  // Requests read and not yet answered (queued or running).
+  // Requests read and not yet answered (running, or their reply still being written).
   void AddInFlight(int delta) { in_flight_ += delta; }
   int64_t in_flight() const { return in_flight_.load(); }
   // A guest call that failed (trap, exit, broken ABI): its instance was discarded.
