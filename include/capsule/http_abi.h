@@ -29,7 +29,9 @@ struct HttpReply {
   std::string body;
 };
 
-// `s` escaped as the content of a JSON string (quotes, backslashes, control characters; UTF-8 kept as is).
+// `s` escaped as the content of a JSON string exactly as Go's encoding/json escapes it (Capsule's host is Go):
+// `"`, `\`, `\n`, `\r`, `\t`, other control characters as \u00xx, `<` `>` `&` as \u003c \u003e \u0026, U+2028
+// and U+2029 as \u2028 \u2029, bytes that are not UTF-8 as \ufffd; other UTF-8 kept as is.
 std::string JsonEscape(std::string_view s);
 
 // The request JSON Capsule sends to callHandleHTTP:

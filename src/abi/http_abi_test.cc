@@ -30,6 +30,17 @@ TEST(HttpRequestJson, EscapesControlCharacters) {
   EXPECT_EQ(JsonEscape("h\xC3\xA9"), "h\xC3\xA9");
 }
 
+// Byte for byte what Go's encoding/json writes (Capsule's host marshalled the request with it).
+TEST(HttpRequestJson, EscapesAsGoDoes) {
+  EXPECT_EQ(JsonEscape("<a href=\"x\">&</a>"), "\\u003ca href=\\\"x\\\"\\u003e\\u0026\\u003c/a\\u003e");
+  EXPECT_EQ(JsonEscape("\b\f\x7f"), "\\u0008\\u000c\x7f");
+  EXPECT_EQ(JsonEscape("a\xE2\x80\xA8"
+                       "b\xE2\x80\xA9"),
+            "a\\u2028b\\u2029");
+  EXPECT_EQ(JsonEscape("\xff\xC0\xAF\xED\xA0\x80x"), "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffdx");
+  EXPECT_EQ(JsonEscape("\xF0\x9F\x90\xAF\xF0\x9F"), "\xF0\x9F\x90\xAF\\ufffd\\ufffd");
+}
+
 TEST(HttpReplyDecode, StatusHeadersAndJsonBody) {
   auto r = DecodeHttpReply(Ok(R"({"JSONBody":{"a":1},"TextBody":"","Headers":{"X":"y"},"StatusCode":201})"), "h");
   EXPECT_EQ(r.status, 201);

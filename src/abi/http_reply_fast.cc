@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "abi/utf8.h"
+
 namespace capsule::internal {
 namespace {
 
@@ -106,29 +108,14 @@ class Scanner {
     return true;
   }
 
-  // One multi-byte UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF); the general
-  // decoder replaces anything else, so it is left to it.
+  // One multi-byte UTF-8 sequence (no overlong forms, no surrogates, at most U+10FFFF) that Go prints as it is
+  // (not U+2028 or U+2029); the general decoder handles anything else.
   bool ScanUtf8Sequence() {
-    const auto byte = [&](size_t k) { return i_ + k < s_.size() ? static_cast<unsigned char>(s_[i_ + k]) : 0u; };
-    const unsigned lead = byte(0);
-    unsigned length = 0, low = 0x80, high = 0xBF;  // the bounds of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
+    const size_t length = Utf8SequenceLength(s_, i_);
+    if (length == 0) return false;
+    if (length == 3 && static_cast<unsigned char>(s_[i_]) == 0xE2 && static_cast<unsigned char>(s_[i_ + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s_[i_ + 2]) & 0xFE) == 0xA8)
       return false;
-    }
-    if (byte(1) < low || byte(1) > high) return false;
-    if (lead == 0xE2 && byte(1) == 0x80 && (byte(2) == 0xA8 || byte(2) == 0xA9)) return false;  // Go escapes U+2028/9
-    for (unsigned k = 2; k < length; ++k)
-      if (byte(k) < 0x80 || byte(k) > 0xBF) return false;
     i_ += length;
     return true;
   }

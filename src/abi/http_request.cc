@@ -1,22 +1,42 @@
 // Encodes HTTP requests for Capsule handlers: the current ABI's request JSON and the legacy header list.
-#include <cstdio>
 
+#include "abi/utf8.h"
 #include "capsule/http_abi.h"
 
 namespace capsule {
 
 namespace {
 
-// Whether c must be escaped inside a JSON string.
-bool NeedsEscape(unsigned char c) {
-  return c < 0x20 || c == '"' || c == '\\';
+// Bytes that end a run of characters copied as they are: quotes, backslashes, control characters, the HTML
+// characters Go escapes, and every non-ASCII byte (checked as UTF-8).
+constexpr bool NeedsAttention(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80;
 }
 
 void AppendEscaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (!NeedsEscape(c)) continue;
+    if (!NeedsAttention(c)) continue;
+    if (c >= 0x80) {
+      const size_t length = internal::Utf8SequenceLength(s, i);
+      const bool separator = length == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                             (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8;  // U+2028, U+2029
+      if (length != 0 && !separator) {
+        i += length - 1;  // a valid character, copied with its run
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      if (separator) {
+        out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+        i += 2;
+      } else {
+        out += "\\ufffd";  // an invalid byte, replaced as Go does
+      }
+      run = i + 1;
+      continue;
+    }
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
@@ -25,13 +45,10 @@ void AppendEscaped(std::string& out, std::string_view s) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-        out += buf;
-      }
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
     }
   }
   out.append(s.data() + run, s.size() - run);

@@ -11,8 +11,7 @@
 
 namespace capsule::host {
 
-// text as a JSON string literal, quoted and escaped exactly as Go's encoding/json does (", \, control
-// characters, <, >, &, U+2028 and U+2029).
+// text as a JSON string literal, quoted and escaped exactly as Go's encoding/json does (JsonEscape).
 std::string JsonQuote(std::string_view text);
 
 // {"keys":["k1",...]} with each key quoted by JsonQuote.
