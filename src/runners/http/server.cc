@@ -59,8 +59,9 @@ struct Server::Impl {
   // One worker's event loop and what the acceptor knows of it. Run by exactly one worker thread.
   struct Loop {
     std::atomic<int> connections{0};
-    std::atomic<bool> in_guest{false};  // the worker is running a guest call
-    asio::io_context ioc{1};            // last: its sessions, destroyed with it, update the counters above
+    std::atomic<bool> in_guest{false};                           // the worker is running a guest call
+    std::atomic<Clock::time_point> last_activity{Clock::now()};  // the last request read or answered here
+    asio::io_context ioc{1};  // last: its sessions, destroyed with it, update the counters above
   };
 
   Impl(ServerOptions o, const ModuleStore& s, WorkerPool& p, Reloader& r, Metrics& m)
@@ -87,7 +88,6 @@ struct Server::Impl {
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   asio::steady_timer idle_timer{ioc};
   asio::steady_timer drain_timer{ioc};
-  std::atomic<Clock::time_point> last_activity{Clock::now()};
   asio::steady_timer accept_retry{ioc};
   std::atomic<bool> draining{false};
   bool drain_expired = false;  // the graceful stop gave up waiting for requests in flight
@@ -160,7 +160,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec) return Close();
     Expect(std::nullopt);  // the guest has its own --timeout
     started_ = Clock::now();
-    server_.last_activity.store(started_, std::memory_order_relaxed);
+    loop_.last_activity.store(started_, std::memory_order_relaxed);
     server_.metrics.AddInFlight(1);
     Dispatch(parser_->release());
   }
@@ -241,7 +241,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const auto now = Clock::now();
     const double seconds = std::chrono::duration<double>(now - started_).count();
     server_.metrics.RecordRequest(reply.status, seconds);
-    server_.last_activity.store(now, std::memory_order_relaxed);
+    loop_.last_activity.store(now, std::memory_order_relaxed);
     if (server_.options.access_log) Log(reply.status, framing_.head ? 0 : reply.body.size(), seconds);
     Expect(kIoTimeout);
     // The request stays in flight until its reply is written: a graceful drain waits for large replies too.
@@ -433,8 +433,9 @@ void Server::Impl::WatchIdle() {
       std::min<Clock::duration>(limit / 4 + std::chrono::milliseconds(1), std::chrono::seconds(1)));
   idle_timer.async_wait([this, limit](beast::error_code ec) {
     if (ec || draining) return;
-    if (metrics.in_flight() <= 0 && Clock::now() - last_activity.load(std::memory_order_relaxed) >= limit)
-      return Shutdown("no request for --stopAfter");
+    auto last = Clock::time_point::min();
+    for (const auto& l : loops) last = std::max(last, l->last_activity.load(std::memory_order_relaxed));
+    if (metrics.in_flight() <= 0 && Clock::now() - last >= limit) return Shutdown("no request for --stopAfter");
     WatchIdle();
   });
 }
