@@ -65,6 +65,10 @@ bool HttpConnection::SendRaw(const std::string& bytes) {
   return true;
 }
 
+void HttpConnection::FinishSending() {
+  ::shutdown(fd_, SHUT_WR);
+}
+
 bool HttpConnection::Fill(std::chrono::steady_clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) return false;

@@ -27,6 +27,8 @@ class HttpConnection {
   bool ok() const { return fd_ >= 0; }
   // Writes raw bytes (one or several requests, even malformed ones).
   bool SendRaw(const std::string& bytes);
+  // Half-closes the connection: the server sees the end of the request stream.
+  void FinishSending();
   // Reads one response (Content-Length, chunked, or until the connection closes).
   HttpResponse ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Sends one well-formed request and reads its response.
