@@ -59,6 +59,13 @@ TEST(HttpReplyDecode, JsonBodyIsPrintedAsGoPrintsIt) {
                     R"("s":"\u2028","z":3})");
 }
 
+// Go's json.Unmarshal turns bytes that are not UTF-8 into U+FFFD instead of failing.
+TEST(HttpReplyDecode, InvalidUtf8BecomesTheReplacementCharacter) {
+  auto r = DecodeHttpReply(Ok("{\"JSONBody\":{\"a\":\"x\xffy\"},\"StatusCode\":200}"), "h");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"a\":\"x\xEF\xBF\xBDy\"}");
+}
+
 TEST(HttpReplyDecode, ZeroStatusIs200AndMissingBodyIsEmptyObject) {
   auto r = DecodeHttpReply(Ok(R"({"StatusCode":0})"), "h");
   EXPECT_EQ(r.status, 200);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "abi/http_reply_fast.h"
+#include "abi/utf8.h"
 #include "capsule/http_abi.h"
 #include "host/json.h"
 
@@ -31,6 +32,24 @@ std::string HeaderValue(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_array() && !v.empty() && v.front().is_string()) return v.front().get<std::string>();
   return v.dump();
+}
+
+// text with every byte that does not start a valid UTF-8 sequence replaced by U+FFFD, as Go decodes it.
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t length = c < 0x80 ? 1 : internal::Utf8SequenceLength(text, i);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
 }
 
 // Appends v as Go's encoding/json prints what it unmarshalled into an interface{} (Capsule re-marshals JSONBody
@@ -114,6 +133,12 @@ HttpReply DecodeHttpReply(const Reply& reply, std::string_view export_name) {
 
 HttpReply internal::DecodeHttpReplyDocument(std::string_view json, std::string_view export_name) {
   auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    // Go's json.Unmarshal takes bytes that are not UTF-8 and makes them U+FFFD; the parser here refuses them.
+    std::string repaired = ReplaceInvalidUtf8(json);
+    if (repaired != json)
+      doc = nlohmann::json::parse(repaired, nullptr, /*allow_exceptions=*/false);
+  }
   const std::string what = std::string(export_name);
   if (doc.is_discarded() || !doc.is_object())
     return Failure("the module's " + what + " answered a response that is not a JSON object");
