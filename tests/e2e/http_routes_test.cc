@@ -42,6 +42,9 @@ TEST(HttpRoutes, TextBodyStatusAndHeaders) {
   auto n = HttpRequest(server.port(), "GET", "/nostatus");
   EXPECT_EQ(n.status, 200);
   EXPECT_EQ(n.body, R"({"a":[1,2]})");
+  // No Content-Type from the module: Capsule's Go server (fasthttp) sent text/plain; and every reply has a Date.
+  EXPECT_EQ(n.headers["content-type"], "text/plain; charset=utf-8");
+  EXPECT_TRUE(Contains(n.headers["date"], " GMT")) << n.headers["date"];
 }
 
 TEST(HttpRoutes, InvalidHeadersFromTheModuleAreDropped) {

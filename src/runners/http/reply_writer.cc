@@ -3,6 +3,7 @@
 #include <boost/beast/http/status.hpp>
 #include <cctype>
 #include <cstring>
+#include <ctime>
 
 namespace capsule::http {
 namespace {
@@ -29,6 +30,21 @@ void AppendNumber(std::string* out, size_t n) {
     n /= 10;
   } while (n != 0);
   out->append(p, end);
+}
+
+// The Date header's value for now (RFC 9110 IMF-fixdate), formatted once per second per thread.
+std::string_view HttpDate() {
+  thread_local std::time_t cached_second = -1;
+  thread_local char text[40];
+  thread_local size_t length = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    cached_second = now;
+  }
+  return std::string_view(text, length);
 }
 
 }  // namespace
@@ -58,10 +74,15 @@ void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string
   const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
   if (reason != "<unknown-status>") out->append(reason.data(), reason.size());
   out->append("\r\n");
+  bool has_type = false, has_date = false;
   for (const auto& [name, value] : reply.headers) {
     if (!ValidHeaderName(name) || !ValidHeaderValue(value) || ServerOwned(name)) continue;
     out->append(name).append(": ").append(value).append("\r\n");
+    has_type = has_type || IEquals(name, "Content-Type");
+    has_date = has_date || IEquals(name, "Date");
   }
+  if (!has_type) out->append("Content-Type: text/plain; charset=utf-8\r\n");  // what Capsule's server sent
+  if (!has_date) out->append("Date: ").append(HttpDate()).append("\r\n");
   out->append("Content-Length: ");
   AppendNumber(out, reply.body.size());
   out->append("\r\n");

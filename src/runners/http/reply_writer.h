@@ -18,7 +18,8 @@ struct ReplyFraming {
 // Writes reply as an HTTP/1.1 response (status line, headers, body) into *out, replacing its content but keeping
 // its capacity. Content-Length and Connection are the server's: the guest's own, its Transfer-Encoding, and any
 // header whose name is not an HTTP token or whose value holds CR, LF or NUL are dropped, so that no reply can be
-// split or mis-framed.
+// split or mis-framed. A reply without Content-Type gets `text/plain; charset=utf-8` (as Capsule's Go server
+// did), and one without Date gets the current date.
 void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string* out);
 
 // True when s is an HTTP token (RFC 9110 field name).
