@@ -1,7 +1,7 @@
-// The HTTP front of capsule-http: one Asio event loop, run by every worker thread, accepting HTTP/1.1 (or HTTPS)
-// connections, reading requests with Boost.Beast, routing them (host routes here, guest routes to the calling
-// worker's guest) and writing replies in request order. Every Boost error is handled here; nothing escapes as an
-// exception.
+// The HTTP front of capsule-http. The main thread's event loop accepts HTTP/1.1 (or HTTPS) connections and hands
+// each to one worker; every worker runs its own event loop, reads its connections' requests with Boost.Beast,
+// routes them (host routes here, guest routes to its own guest) and writes the replies in request order. Every
+// Boost error is handled here; nothing escapes as an exception.
 #pragma once
 
 #include <atomic>
@@ -31,8 +31,8 @@ struct ServerOptions {
   std::string reload_token;  // empty: reload routes disabled
 };
 
-// The listening socket and its event loop. Uses the store, pool, reloader and metrics it is given (they must
-// outlive it).
+// The listening socket and the event loops (the main thread's and one per worker). Uses the store, pool, reloader
+// and metrics it is given (they must outlive it).
 class Server {
  public:
   Server(ServerOptions options, const ModuleStore& store, WorkerPool& pool, Reloader& reloader, Metrics& metrics);
@@ -42,12 +42,13 @@ class Server {
   Status Listen();
   // The bound port (after Listen).
   uint16_t port() const;
-  // Starts the pool's workers, which run the event loop (and the guests), calls on_started once all have started,
-  // and returns when SIGINT/SIGTERM (after a graceful drain) or the --stopAfter expiry stopped them, with the
-  // reason. Errors: the workers could not start the module (nothing was served).
+  // Starts the pool's workers, each running its event loop (and its guest), calls on_started once all have
+  // started, runs the accepting loop on the calling thread, and returns when SIGINT/SIGTERM (after a graceful drain) or
+  // the --stopAfter expiry stopped them, with the reason. Errors: the workers could not start the module (nothing was
+  // served).
   Result<std::string> Run(size_t workers, const std::function<void()>& on_started);
 
-  // The event loop and its state (server.cc); public only so that the connection code there can name it.
+  // The event loops and their state (server.cc); public only so that the connection code there can name it.
   struct Impl;
 
  private:

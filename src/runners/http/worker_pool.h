@@ -1,7 +1,7 @@
 // The worker threads of capsule-http. Each worker owns an engine Context and one warm Guest (with fresh_instance:
-// a new Guest per request, prepared ahead), and runs the server's event loop itself: a request is read, served by
-// the guest of the thread that read it and answered, without crossing threads. A worker held by a slow guest
-// leaves the event loop to the others. No lock is held while a guest runs.
+// a just-started Guest per request, recycled or new, prepared ahead) and runs its own event loop (given by the
+// server): a request is read, served by that worker's guest and answered without crossing threads. No lock is held
+// while a guest runs.
 #pragma once
 
 #include <functional>
@@ -20,7 +20,8 @@ namespace capsule::http {
 // The workers and their per-thread guests.
 class WorkerPool {
  public:
-  // fresh_instance: every request gets a new Guest (and WASI context); the used one is dropped without OnStop.
+  // fresh_instance: every request gets a Guest in its state right after start (a used one restored by
+  // Guest::Recycle, else a new one) and a new WASI context; a replaced one is dropped without OnStop.
   WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store, GuestSettings settings, Metrics& metrics,
              bool fresh_instance);
   ~WorkerPool();
