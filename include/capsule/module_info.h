@@ -79,8 +79,9 @@ struct ParsedModule {
   std::vector<uint8_t> bytes;
 };
 
-// Parses the module structure (header, types, imports, functions, memories, exports) and applies the memory cap
-// (0 = none). Does not validate code bodies: the backend does. Errors: kInvalidModule, kResourceLimit.
+// Parses the module structure (header, types, imports, functions, memories, globals, exports), applies the memory
+// cap (0 = none) and works out the StateLayout (scanning the code for what would make a reset unsound). Does not
+// validate code bodies: the backend does. Errors: kInvalidModule, kResourceLimit.
 Result<ParsedModule> ParseModule(std::span<const uint8_t> wasm, uint32_t max_memory_pages);
 
 }  // namespace capsule

@@ -294,18 +294,44 @@ struct Parser {
     return Status::Ok();
   }
 
+  // One section of the input: re-encoded (memories under a cap, exports with the state globals) or kept as it was.
+  struct Piece {
+    uint8_t id;
+    std::span<const uint8_t> whole, body;
+    std::optional<std::string> replaced;
+  };
+
+  // The module-wide conditions of a reset, once every section was seen.
+  void FinishStateLayout(bool has_exports) {
+    if (out.info.memories.size() > 1) NotResettable("several memories");
+    if (out.info.memories.size() == 1 && memory_exports == 0) NotResettable("a memory it does not export");
+    if (!has_exports) NotResettable("no export section");
+    if (!out.info.state.not_resettable.empty()) out.info.state.mutable_globals.clear();
+  }
+
+  // The bytes to compile: the header and every section, re-encoded where needed.
+  std::vector<uint8_t> Assemble(std::vector<Piece>& pieces) {
+    const bool add_state_exports = out.info.state.not_resettable.empty() && !out.info.state.mutable_globals.empty();
+    std::string rebuilt(reinterpret_cast<const char*>(wasm.data()), 8);
+    for (Piece& piece : pieces) {
+      if (piece.id == kExport && add_state_exports) piece.replaced = ExportsWithStateGlobals(piece.body);
+      if (!piece.replaced) {
+        rebuilt.append(reinterpret_cast<const char*>(piece.whole.data()), piece.whole.size());
+        continue;
+      }
+      rebuilt.push_back(static_cast<char>(piece.id));
+      AppendLeb(rebuilt, piece.replaced->size());
+      rebuilt += *piece.replaced;
+    }
+    return std::vector<uint8_t>(rebuilt.begin(), rebuilt.end());
+  }
+
   Status Parse() {
     static constexpr uint8_t kHeader[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
     if (wasm.size() < 8 || !std::equal(kHeader, kHeader + 4, wasm.begin()))
       return Fail(ErrorCode::kInvalidModule, "not a WebAssembly module (no \\0asm header)");
     if (!std::equal(kHeader + 4, kHeader + 8, wasm.begin() + 4))
       return Fail(ErrorCode::kInvalidModule, "unsupported WebAssembly binary version (only version 1 is supported)");
-    // Each section, re-encoded (memories under a cap, exports with the state globals) or as it was.
-    struct Piece {
-      uint8_t id;
-      std::span<const uint8_t> whole, body;
-      std::optional<std::string> replaced;
-    };
     std::vector<Piece> pieces;
     bool has_exports = false;
     BinaryReader r(wasm.subspan(8));
@@ -347,23 +373,8 @@ struct Parser {
       if (parsed && !s.at_end()) return Invalid("section size mismatch", section_start);
       pieces.push_back(std::move(piece));
     }
-    if (out.info.memories.size() > 1) NotResettable("several memories");
-    if (out.info.memories.size() == 1 && memory_exports == 0) NotResettable("a memory it does not export");
-    if (!has_exports) NotResettable("no export section");
-    const bool add_state_exports = out.info.state.not_resettable.empty() && !out.info.state.mutable_globals.empty();
-    if (!out.info.state.not_resettable.empty()) out.info.state.mutable_globals.clear();
-    std::string rebuilt(reinterpret_cast<const char*>(wasm.data()), 8);
-    for (Piece& piece : pieces) {
-      if (piece.id == kExport && add_state_exports) piece.replaced = ExportsWithStateGlobals(piece.body);
-      if (!piece.replaced) {
-        rebuilt.append(reinterpret_cast<const char*>(piece.whole.data()), piece.whole.size());
-        continue;
-      }
-      rebuilt.push_back(static_cast<char>(piece.id));
-      AppendLeb(rebuilt, piece.replaced->size());
-      rebuilt += *piece.replaced;
-    }
-    out.bytes.assign(rebuilt.begin(), rebuilt.end());
+    FinishStateLayout(has_exports);
+    out.bytes = Assemble(pieces);
     return Status::Ok();
   }
 };
