@@ -148,6 +148,11 @@ class Instance {
   // A handle that interrupts this instance's running call from another thread.
   virtual std::shared_ptr<InterruptHandle> interrupt_handle() = 0;
 
+  // True while the running call has been asked to stop: its deadline passed or another thread interrupted it.
+  // Guest code is stopped by the engine; a host function that waits (sleeps, polls) must check this at least every
+  // few milliseconds and then return a kInterrupted error.
+  virtual bool stop_requested() const = 0;
+
   // Whether the instance is still usable: false after an interrupt, a trap inside a start function, or an
   // engine failure left it inconsistent. A runner discards an instance that is not healthy.
   virtual bool healthy() const = 0;

@@ -404,6 +404,29 @@ TEST(EngineCompileTest, MemoryCapLimitsGrowth) {
   EXPECT_EQ(too_small.error().code, ErrorCode::kResourceLimit);
 }
 
+// A host function that waits sees the call's deadline through stop_requested() and ends the call.
+TEST(EngineStopTest, WaitingHostFunctionSeesTheDeadline) {
+  auto waiting = BasicsLinker();
+  waiting->Define("env", "host_noop", kVoid, [](Caller& caller, std::span<const Value>, std::span<Value>) {
+    const auto give_up = steady_clock::now() + std::chrono::seconds(10);
+    while (!caller.instance().stop_requested())
+      if (steady_clock::now() > give_up) return Status(Fail(ErrorCode::kInternal, "never asked to stop"));
+    return Status(Fail(ErrorCode::kInterrupted, "stopped waiting"));
+  });
+  auto context = TheEngine()->NewContext();
+  auto instance = (*context)->Instantiate(CompileGuest("engine_basics"), waiting);
+  ASSERT_TRUE(instance.ok()) << instance.error().message;
+  EXPECT_FALSE((*instance)->stop_requested());
+  CallOptions soon;
+  soon.deadline = steady_clock::now() + milliseconds(50);
+  const auto start = steady_clock::now();
+  auto r = (*instance)->Call("call_host_n", std::vector<Value>{Value::I32(1)}, soon);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInterrupted) << r.error().message;
+  EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_FALSE((*instance)->stop_requested());  // no call runs
+}
+
 // A hand-assembled module whose state lives in a mutable global that is not exported and in memory:
 //   (memory (export "memory") 1) (global $g (mut i32) (i32.const 0))
 //   (func (export "bump") (result i32)  ;; g += 1; mem[0] += 1; return g + mem[0]

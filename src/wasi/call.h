@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "capsule/engine.h"
 #include "capsule/memory.h"
 #include "state.h"
 #include "witx.h"
@@ -16,6 +17,11 @@ namespace capsule::wasi {
 struct Call {
   WasiState& wasi;
   Memory* memory;
+  const Instance* instance = nullptr;  // the calling instance, asked whether a wait must end early
+  bool interrupted = false;            // set by a function that gave up waiting: the call ends as kInterrupted
+
+  // Whether a waiting function must stop now: the guest call passed its deadline or was interrupted.
+  bool StopRequested() const { return instance != nullptr && instance->stop_requested(); }
 
   // The guest bytes [ptr, ptr + len), or kFault.
   Errno Bytes(uint32_t ptr, uint32_t len, std::span<uint8_t>* out) {

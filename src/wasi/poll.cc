@@ -1,5 +1,6 @@
-// poll_oneoff: waits for clock deadlines and fd readiness with one ppoll(2). Regular files and directories are
-// always ready (as in POSIX poll); clocks are measured on CLOCK_MONOTONIC, realtime deadlines converted to it.
+// poll_oneoff: waits for clock deadlines and fd readiness with ppoll(2), in slices of at most 20 ms so that a guest
+// call past its deadline (or interrupted) stops waiting. Regular files and directories are always ready (as in
+// POSIX poll); clocks are measured on CLOCK_MONOTONIC, realtime deadlines converted to it.
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -130,19 +131,19 @@ Errno PollOneoff(Call& c, uint32_t in, uint32_t out, uint32_t nsubscriptions, ui
     any_ready |= s.ready;
   }
 
+  // A wait lasts at most this long before the guest call's deadline or interruption is checked again.
+  constexpr uint64_t kStopCheckNs = 20'000'000;
   uint32_t count = 0;
   for (;;) {
-    timespec wait{0, 0};
-    timespec* timeout = &wait;
-    if (!any_ready) {
-      if (earliest == kNever) {
-        timeout = nullptr;
-      } else if (earliest > now) {
-        uint64_t left = earliest - now;
-        wait = timespec{static_cast<time_t>(left / 1000000000u), static_cast<long>(left % 1000000000u)};
-      }
+    if (!any_ready && c.StopRequested()) {
+      c.interrupted = true;
+      return Errno::kIntr;
     }
-    int n = ppoll(pollfds.data(), pollfds.size(), timeout, nullptr);
+    uint64_t left = 0;
+    if (!any_ready) left = earliest == kNever ? kStopCheckNs : (earliest > now ? earliest - now : 0);
+    if (left > kStopCheckNs) left = kStopCheckNs;
+    timespec wait{static_cast<time_t>(left / 1000000000u), static_cast<long>(left % 1000000000u)};
+    int n = ppoll(pollfds.data(), pollfds.size(), &wait, nullptr);
     if (n < 0 && errno != EINTR) return LastErrno();
     now = NowNs(CLOCK_MONOTONIC);
     for (Subscription& s : subs) {

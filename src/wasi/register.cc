@@ -53,8 +53,10 @@ void Define(Linker& linker, const char* name, Errno (*fn)(Call&, A...)) {
                 [fn, fname](Caller& caller, std::span<const Value> args, std::span<Value> results) -> Status {
                   auto* context = caller.get<WasiContext>();
                   if (!context) return NoContext(fname);
-                  Call call{*static_cast<WasiState*>(context), caller.memory()};
+                  Call call{*static_cast<WasiState*>(context), caller.memory(), &caller.instance()};
                   Errno e = Invoke(fn, call, args, std::index_sequence_for<A...>{});
+                  if (call.interrupted)
+                    return Status(Fail(ErrorCode::kInterrupted, "guest interrupted while waiting in " + fname));
                   results[0] = Value::I32(static_cast<int32_t>(e));
                   return Status::Ok();
                 });

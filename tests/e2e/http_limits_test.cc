@@ -46,6 +46,17 @@ TEST(HttpLimits, TimeoutIs504AndOtherRequestsSucceed) {
   EXPECT_TRUE(Contains(HttpRequest(server.port(), "GET", "/capsule/metrics").body, "capsule_http_timeouts_total 1"));
 }
 
+// A guest waiting in a host function (sleep -> poll_oneoff) is stopped by --timeout as well.
+TEST(HttpLimits, TimeoutEndsAGuestSleepingInTheHost) {
+  HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1", "--timeout=1s"});
+  ASSERT_NE(server.port(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  auto r = HttpRequest(server.port(), "GET", "/sleep");
+  EXPECT_EQ(r.status, 504) << r.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(5000));
+  EXPECT_EQ(HttpRequest(server.port(), "GET", "/counter").body, R"({"counter":1})");  // a new instance
+}
+
 // While a looping guest holds one worker, new connections go to the other worker and are answered before the loop
 // ends; so are the host's own routes.
 TEST(HttpLimits, ALoopingGuestHoldsOnlyItsWorker) {

@@ -49,6 +49,7 @@ void V8InterruptState::Interrupt() {
   std::lock_guard lock(mu_);
   uint64_t call = running_call_.load(std::memory_order_acquire);
   if (!isolate_ || call == 0) return;
+  requested_call_.store(call, std::memory_order_release);
   isolate_->RequestInterrupt(&OnInterrupt, new Request{shared_from_this(), call});
 }
 

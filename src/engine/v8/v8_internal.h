@@ -103,6 +103,12 @@ class V8InterruptState : public InterruptHandle, public std::enable_shared_from_
   bool EndCall();
   // Called when the instance dies: later interrupts do nothing.
   void Detach();
+  // Whether an interrupt was asked for the call running now (by the deadline watchdog or another thread). Any
+  // thread.
+  bool Requested() const {
+    const uint64_t call = running_call_.load(std::memory_order_acquire);
+    return call != 0 && requested_call_.load(std::memory_order_acquire) == call;
+  }
 
  private:
   struct Request {
@@ -113,9 +119,10 @@ class V8InterruptState : public InterruptHandle, public std::enable_shared_from_
 
   std::mutex mu_;  // guards isolate_ against Detach
   v8::Isolate* isolate_;
-  std::atomic<uint64_t> running_call_{0};  // id of the running outermost call, 0 when idle
-  uint64_t last_call_ = 0;                 // isolate thread only
-  bool interrupted_ = false;               // isolate thread only
+  std::atomic<uint64_t> running_call_{0};    // id of the running outermost call, 0 when idle
+  std::atomic<uint64_t> requested_call_{0};  // id of the last call an interrupt was asked for
+  uint64_t last_call_ = 0;                   // isolate thread only
+  bool interrupted_ = false;                 // isolate thread only
 };
 
 // Counts the calls into guests running on the calling thread, for its lifetime. V8Context::MakeCurrent may switch
@@ -164,6 +171,7 @@ class V8Instance : public Instance {
   Memory* memory() override { return memory_.get(); }
   std::shared_ptr<InterruptHandle> interrupt_handle() override { return interrupt_; }
   bool healthy() const override { return healthy_; }
+  bool stop_requested() const override { return interrupt_->Requested(); }
   Status SaveState() override;
   Status RestoreState() override;
 

@@ -4,9 +4,11 @@
 //   /garbage  S + text that is not JSON                             /trap     a trap
 //   /loop     an endless loop                                       /grow     tries to allocate 32 MiB
 //   /slow     busy for ~200 ms                                      /badheaders  invalid header names and values
+//   /sleep    sleeps 10 s in the host (poll_oneoff)
 //   anything else  {"hello":"world"}
 // OnStart and OnStop print a line on stdout.
 #include <capsule_http.h>
+#include <unistd.h>
 
 static unsigned counter;
 
@@ -61,6 +63,9 @@ static capsule_result handle(const char* request, uint32_t len) {
   } else if (path_is(uri.data, "/loop")) {
     for (volatile unsigned i = 0;; ++i) {
     }
+  } else if (path_is(uri.data, "/sleep")) {
+    sleep(10);  // poll_oneoff with a clock: a host-side wait that --timeout must end too
+    r = capsule_http_json(200, "{\"slept\":true}");
   } else if (path_is(uri.data, "/slow")) {
     for (volatile unsigned i = 0; i < 100000000u; ++i) {
     }
