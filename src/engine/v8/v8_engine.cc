@@ -121,7 +121,8 @@ Result<std::unique_ptr<Context>> V8Engine::NewContext() {
   return std::unique_ptr<Context>(std::make_unique<V8Context>(shared_from_this()));
 }
 
-V8Context::V8Context(std::shared_ptr<V8Engine> engine) : engine_(std::move(engine)) {
+V8Context::V8Context(std::shared_ptr<V8Engine> engine)
+    : engine_(std::move(engine)), pending_interrupts_(std::make_shared<PendingInterrupts>()) {
   allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   isolate_ = engine_->NewIsolate(allocator_.get());
   // No promises ever run here: skip the microtask checkpoint V8 would do after every outermost call.
@@ -182,7 +183,10 @@ V8Context::~V8Context() {
   LeaveCurrent();
   // Still entered by another thread (the context was used there and destroyed here): disposing would abort the
   // process, so the isolate is left to the process's exit instead.
-  if (!isolate_->IsInUse()) isolate_->Dispose();
+  if (!isolate_->IsInUse()) {
+    isolate_->Dispose();
+    pending_interrupts_->DropAll();  // requests V8 will never run now
+  }
 }
 
 v8::MaybeLocal<v8::WasmModuleObject> V8Context::ModuleObject(const std::shared_ptr<const V8Module>& module) {

@@ -1,4 +1,5 @@
 // The V8 backend's instances: host-function trampolines, typed calls, traps, interruption and memory views.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -45,18 +46,44 @@ bool TypesMatch(std::span<const Value> values, const std::vector<ValType>& types
 
 }  // namespace
 
+void PendingInterrupts::Add(InterruptRequest* request) {
+  std::lock_guard lock(mu_);
+  requests_.push_back(request);
+}
+
+bool PendingInterrupts::Remove(InterruptRequest* request) {
+  std::lock_guard lock(mu_);
+  auto it = std::find(requests_.begin(), requests_.end(), request);
+  if (it == requests_.end()) return false;
+  requests_.erase(it);
+  return true;
+}
+
+void PendingInterrupts::DropAll() {
+  std::vector<InterruptRequest*> dropped;
+  {
+    std::lock_guard lock(mu_);
+    dropped.swap(requests_);
+  }
+  for (InterruptRequest* request : dropped) delete request;
+}
+
 void V8InterruptState::Interrupt() {
   std::lock_guard lock(mu_);
   uint64_t call = running_call_.load(std::memory_order_acquire);
   if (!isolate_ || call == 0) return;
   requested_call_.store(call, std::memory_order_release);
-  isolate_->RequestInterrupt(&OnInterrupt, new Request{shared_from_this(), call});
+  auto* request = new InterruptRequest{shared_from_this(), call};
+  pending_->Add(request);
+  isolate_->RequestInterrupt(&OnInterrupt, request);
 }
 
 void V8InterruptState::OnInterrupt(v8::Isolate* isolate, void* data) {
-  std::unique_ptr<Request> request(static_cast<Request*>(data));
+  auto* request = static_cast<InterruptRequest*>(data);
   V8InterruptState& state = *request->state;
-  if (state.running_call_.load(std::memory_order_relaxed) != request->call) return;  // that call already ended
+  if (!state.pending_->Remove(request)) return;  // already freed: cannot happen while the isolate lives
+  std::unique_ptr<InterruptRequest> owned(request);
+  if (state.running_call_.load(std::memory_order_relaxed) != owned->call) return;  // that call already ended
   state.interrupted_ = true;
   isolate->TerminateExecution();
 }
@@ -94,7 +121,7 @@ V8Instance::V8Instance(V8Context& context, std::shared_ptr<const Module> module,
       context_(context),
       isolate_(context.isolate()),
       linker_(std::move(linker)),
-      interrupt_(std::make_shared<V8InterruptState>(context.isolate())) {}
+      interrupt_(std::make_shared<V8InterruptState>(context.isolate(), context.pending_interrupts())) {}
 
 V8Instance::~V8Instance() {
   interrupt_->Detach();

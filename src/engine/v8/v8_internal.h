@@ -18,6 +18,7 @@ namespace capsule::internal {
 
 class V8Engine;
 class V8Instance;
+class PendingInterrupts;
 
 // A compiled module: its parsed info plus V8's compiled native module, shareable across isolates.
 class V8Module : public Module {
@@ -40,6 +41,7 @@ class V8Context : public Context {
 
   v8::Isolate* isolate() const { return isolate_; }
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+  const std::shared_ptr<PendingInterrupts>& pending_interrupts() const { return pending_interrupts_; }
   // Makes this isolate the calling thread's current one and leaves it entered between calls, which saves V8's
   // per-thread bookkeeping (a lock and several thread-local writes) on every call. No-op when already current.
   void MakeCurrent();
@@ -63,7 +65,8 @@ class V8Context : public Context {
     v8::Global<v8::WasmModuleObject> object;
   };
   std::map<const V8Module*, CachedModule> modules_;
-  std::optional<v8::HandleScope> base_scope_;  // open while this context is current (see MakeCurrent)
+  std::optional<v8::HandleScope> base_scope_;              // open while this context is current (see MakeCurrent)
+  std::shared_ptr<PendingInterrupts> pending_interrupts_;  // created with the isolate
 };
 
 // The process-wide engine: V8's platform, a private isolate for compilation, the deadline watchdog.
@@ -94,9 +97,27 @@ class V8Engine : public Engine, public std::enable_shared_from_this<V8Engine> {
 // Interruption state of one instance, shared with InterruptHandle holders and the watchdog. The hot path
 // (BeginCall/EndCall, on the isolate's thread) takes no lock: Interrupt() only posts a V8 interrupt request, and
 // the request, running on the isolate's thread, terminates execution only if the call it targeted still runs.
+// The interrupt requests of one isolate that V8 has not run yet. V8 runs a request only when the isolate next
+// executes code; those still queued when the isolate is disposed are freed here (they hold their V8InterruptState).
+struct InterruptRequest;
+class PendingInterrupts {
+ public:
+  ~PendingInterrupts() { DropAll(); }
+  void Add(InterruptRequest* request);
+  // Whether request was still pending; it is not any more.
+  bool Remove(InterruptRequest* request);
+  // Frees every pending request; for after the isolate's disposal.
+  void DropAll();
+
+ private:
+  std::mutex mu_;
+  std::vector<InterruptRequest*> requests_;
+};
+
 class V8InterruptState : public InterruptHandle, public std::enable_shared_from_this<V8InterruptState> {
  public:
-  explicit V8InterruptState(v8::Isolate* isolate) : isolate_(isolate) {}
+  V8InterruptState(v8::Isolate* isolate, std::shared_ptr<PendingInterrupts> pending)
+      : isolate_(isolate), pending_(std::move(pending)) {}
   void Interrupt() override;
   // Marks the start / end of the outermost call. EndCall returns whether an interrupt hit that call.
   void BeginCall();
@@ -111,18 +132,21 @@ class V8InterruptState : public InterruptHandle, public std::enable_shared_from_
   }
 
  private:
-  struct Request {
-    std::shared_ptr<V8InterruptState> state;
-    uint64_t call;
-  };
   static void OnInterrupt(v8::Isolate* isolate, void* data);
 
   std::mutex mu_;  // guards isolate_ against Detach
   v8::Isolate* isolate_;
+  std::shared_ptr<PendingInterrupts> pending_;
   std::atomic<uint64_t> running_call_{0};    // id of the running outermost call, 0 when idle
   std::atomic<uint64_t> requested_call_{0};  // id of the last call an interrupt was asked for
   uint64_t last_call_ = 0;                   // isolate thread only
   bool interrupted_ = false;                 // isolate thread only
+};
+
+// One interrupt asked of V8 for one call of one instance.
+struct InterruptRequest {
+  std::shared_ptr<V8InterruptState> state;
+  uint64_t call;
 };
 
 // Counts the calls into guests running on the calling thread, for its lifetime. V8Context::MakeCurrent may switch
