@@ -94,15 +94,13 @@ class V8Engine : public Engine, public std::enable_shared_from_this<V8Engine> {
   DeadlineWatchdog watchdog_;
 };
 
-// Interruption state of one instance, shared with InterruptHandle holders and the watchdog. The hot path
-// (BeginCall/EndCall, on the isolate's thread) takes no lock: Interrupt() only posts a V8 interrupt request, and
-// the request, running on the isolate's thread, terminates execution only if the call it targeted still runs.
 // The interrupt requests of one isolate that V8 has not run yet. V8 runs a request only when the isolate next
 // executes code; those still queued when the isolate is disposed are freed here (they hold their V8InterruptState).
 struct InterruptRequest;
 class PendingInterrupts {
  public:
   ~PendingInterrupts() { DropAll(); }
+  // Records a request just handed to V8.
   void Add(InterruptRequest* request);
   // Whether request was still pending; it is not any more.
   bool Remove(InterruptRequest* request);
@@ -114,6 +112,9 @@ class PendingInterrupts {
   std::vector<InterruptRequest*> requests_;
 };
 
+// Interruption state of one instance, shared with InterruptHandle holders and the watchdog. The hot path
+// (BeginCall/EndCall, on the isolate's thread) takes no lock: Interrupt() only posts a V8 interrupt request, and
+// the request, running on the isolate's thread, terminates execution only if the call it targeted still runs.
 class V8InterruptState : public InterruptHandle, public std::enable_shared_from_this<V8InterruptState> {
  public:
   V8InterruptState(v8::Isolate* isolate, std::shared_ptr<PendingInterrupts> pending)
