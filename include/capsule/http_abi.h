@@ -29,6 +29,9 @@ struct HttpReply {
   std::string body;
 };
 
+// A reply whose content is body, of that Content-Type: how the host answers by itself (errors, its own routes).
+HttpReply TextReply(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+
 // `s` escaped as the content of a JSON string exactly as Go's encoding/json escapes it (Capsule's host is Go):
 // `"`, `\`, `\n`, `\r`, `\t`, other control characters as \u00xx, `<` `>` `&` as \u003c \u003e \u0026, U+2028
 // and U+2029 as \u2028 \u2029, bytes that are not UTF-8 as \ufffd; other UTF-8 kept as is.

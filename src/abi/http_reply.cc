@@ -21,11 +21,7 @@ int Base64Value(char c) {
 }
 
 HttpReply Failure(std::string message) {
-  HttpReply r;
-  r.status = 500;
-  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  r.body = std::move(message);
-  return r;
+  return TextReply(500, std::move(message));
 }
 
 std::string HeaderValue(const nlohmann::json& v) {
@@ -100,6 +96,14 @@ void AppendGoJson(const nlohmann::json& v, std::string* out) {
 
 }  // namespace
 
+HttpReply TextReply(int status, std::string body, std::string content_type) {
+  HttpReply r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", std::move(content_type));
+  r.body = std::move(body);
+  return r;
+}
+
 bool DecodeBase64(std::string_view text, std::string* out) {
   out->clear();
   out->reserve(text.size() * 3 / 4);
@@ -136,8 +140,7 @@ HttpReply internal::DecodeHttpReplyDocument(std::string_view json, std::string_v
   if (doc.is_discarded()) {
     // Go's json.Unmarshal takes bytes that are not UTF-8 and makes them U+FFFD; the parser here refuses them.
     std::string repaired = ReplaceInvalidUtf8(json);
-    if (repaired != json)
-      doc = nlohmann::json::parse(repaired, nullptr, /*allow_exceptions=*/false);
+    if (repaired != json) doc = nlohmann::json::parse(repaired, nullptr, /*allow_exceptions=*/false);
   }
   const std::string what = std::string(export_name);
   if (doc.is_discarded() || !doc.is_object())

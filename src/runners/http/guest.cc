@@ -3,17 +3,6 @@
 #include "capsule/host.h"
 
 namespace capsule::http {
-namespace {
-
-HttpReply ErrorReply(int status, std::string message) {
-  HttpReply r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  r.body = std::move(message);
-  return r;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Guest>> Guest::Create(Context& context, std::shared_ptr<const ModuleVersion> version,
                                              const GuestSettings& settings) {
@@ -104,11 +93,11 @@ HttpReply Guest::Serve(Route route, const HttpRequest& request, Outcome* outcome
     const Error& e = reply.error();
     if (e.code == ErrorCode::kInterrupted) {
       *outcome = Outcome::kTimeout;
-      return ErrorReply(
+      return TextReply(
           504, "timeout: the module ran longer than --timeout=" + settings_->timeout_text + " and was interrupted\n");
     }
     *outcome = Outcome::kTrap;
-    return ErrorReply(500, std::string(e.code_name()) + ": " + e.message + "\n");
+    return TextReply(500, std::string(e.code_name()) + ": " + e.message + "\n");
   }
   if (version_->abi.kind == AbiKind::kLegacy && route == Route::kHandler) return DecodeLegacyHttpReply(*reply);
   return DecodeHttpReply(*reply, name);

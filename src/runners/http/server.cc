@@ -41,14 +41,6 @@ using TlsStream = asio::ssl::stream<Socket>;
 // A connection that neither sends a request nor takes a reply for this long is closed.
 constexpr auto kIoTimeout = std::chrono::seconds(60);
 
-HttpReply Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
-  HttpReply r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", std::move(content_type));
-  r.body = std::move(body);
-  return r;
-}
-
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
@@ -174,7 +166,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
     const bool get = req.method() == bhttp::verb::get;
     if (get && path == "/capsule/metrics")
-      return Send(Text(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+      return Send(TextReply(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
     if (req.method() == bhttp::verb::post && (path == "/capsule/reload" || path == "/load-wasm-module"))
       return Reload(req, std::string(path));
     Route route = Route::kHandler;
@@ -182,11 +174,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       auto version = server_.store.Current();
       const ModuleInfo& info = version->module->info();
       if (path == "/health") {
-        if (!info.ExportsFunc("OnHealthCheck")) return Send(Text(200, "{\"status\":\"ok\"}", "application/json"));
+        if (!info.ExportsFunc("OnHealthCheck")) return Send(TextReply(200, "{\"status\":\"ok\"}", "application/json"));
         route = Route::kHealth;
       } else {
         if (!info.ExportsFunc("OnMetrics"))
-          return Send(Text(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+          return Send(TextReply(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         route = Route::kMetrics;
       }
     }
@@ -209,10 +201,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Reload(const bhttp::request<bhttp::string_body>& req, const std::string& path) {
     const std::string& token = server_.options.reload_token;
     if (token.empty())
-      return Send(Text(403,
-                       "reload is disabled: start capsule-http with the environment variable "
-                       "CAPSULE_RELOAD_TOKEN set, and send it in the CAPSULE_RELOAD_TOKEN header\n"));
-    if (req["CAPSULE_RELOAD_TOKEN"] != token) return Send(Text(401, "missing or wrong CAPSULE_RELOAD_TOKEN header\n"));
+      return Send(TextReply(403,
+                            "reload is disabled: start capsule-http with the environment variable "
+                            "CAPSULE_RELOAD_TOKEN set, and send it in the CAPSULE_RELOAD_TOKEN header\n"));
+    if (req["CAPSULE_RELOAD_TOKEN"] != token)
+      return Send(TextReply(401, "missing or wrong CAPSULE_RELOAD_TOKEN header\n"));
     std::string source;
     if (path == "/load-wasm-module") {
       auto doc = nlohmann::json::parse(req.body(), nullptr, false);
@@ -220,17 +213,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         for (const char* key : {"url", "path"})
           if (source.empty() && doc.contains(key) && doc[key].is_string()) source = doc[key].get<std::string>();
       }
-      if (source.empty()) return Send(Text(400, "expected a JSON body {\"url\":\"...\"} or {\"path\":\"...\"}\n"));
+      if (source.empty()) return Send(TextReply(400, "expected a JSON body {\"url\":\"...\"} or {\"path\":\"...\"}\n"));
     } else {
       source = req.body();
       while (!source.empty() && std::isspace(static_cast<unsigned char>(source.back()))) source.pop_back();
       while (!source.empty() && std::isspace(static_cast<unsigned char>(source.front()))) source.erase(0, 1);
-      if (source.empty()) return Send(Text(400, "expected the module's URL or path as the request body\n"));
+      if (source.empty()) return Send(TextReply(400, "expected the module's URL or path as the request body\n"));
     }
     server_.reloader.Request(source, [self = this->shared_from_this()](bool ok, std::string message) {
       asio::post(self->stream_.get_executor(), [self, ok, message = std::move(message)]() mutable {
         std::fprintf(stderr, "capsule-http: %s\n", message.c_str());
-        self->Send(Text(ok ? 200 : 422, message + "\n"));
+        self->Send(TextReply(ok ? 200 : 422, message + "\n"));
       });
     });
   }
@@ -260,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     method_ = "-";
     target_ = "-";
     server_.metrics.AddInFlight(1);
-    Send(Text(status, std::move(message)));
+    Send(TextReply(status, std::move(message)));
   }
 
   void Log(int status, size_t bytes, double seconds) {

@@ -97,13 +97,7 @@ HttpReply WorkerPool::Serve(Route route, const HttpRequest& request) {
     error = Fail(ErrorCode::kInternal, "a request was served off a worker thread");
   else
     Replenish(*w, &error);
-  if (!error) {
-    HttpReply r;
-    r.status = 500;
-    r.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-    r.body = "the module could not be started: " + error.error().message + "\n";
-    return r;
-  }
+  if (!error) return TextReply(500, "the module could not be started: " + error.error().message + "\n");
   Outcome outcome;
   HttpReply reply = w->guest->Serve(route, request, &outcome);
   if (outcome == Outcome::kTrap) metrics_.RecordTrap();
