@@ -1,5 +1,6 @@
 #include "runners/http/reply_writer.h"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
 #include <cctype>
 #include <cstring>
@@ -8,17 +9,12 @@
 namespace capsule::http {
 namespace {
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
+using boost::beast::iequals;
 
 // The headers whose framing role belongs to the server.
 bool ServerOwned(std::string_view name) {
-  return IEquals(name, "Content-Length") || IEquals(name, "Connection") || IEquals(name, "Transfer-Encoding") ||
-         IEquals(name, "Keep-Alive");
+  return iequals(name, "Content-Length") || iequals(name, "Connection") || iequals(name, "Transfer-Encoding") ||
+         iequals(name, "Keep-Alive");
 }
 
 void AppendNumber(std::string* out, size_t n) {
@@ -47,8 +43,7 @@ std::string_view HttpDate() {
   return std::string_view(text, length);
 }
 
-}  // namespace
-
+// Whether s is an HTTP token (RFC 9110 field name).
 bool ValidHeaderName(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -59,11 +54,14 @@ bool ValidHeaderName(std::string_view s) {
   return true;
 }
 
+// Whether s holds no CR, LF or NUL.
 bool ValidHeaderValue(std::string_view s) {
   for (char c : s)
     if (c == '\r' || c == '\n' || c == '\0') return false;
   return true;
 }
+
+}  // namespace
 
 void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string* out) {
   out->clear();
@@ -78,8 +76,8 @@ void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string
   for (const auto& [name, value] : reply.headers) {
     if (!ValidHeaderName(name) || !ValidHeaderValue(value) || ServerOwned(name)) continue;
     out->append(name).append(": ").append(value).append("\r\n");
-    has_type = has_type || IEquals(name, "Content-Type");
-    has_date = has_date || IEquals(name, "Date");
+    has_type = has_type || iequals(name, "Content-Type");
+    has_date = has_date || iequals(name, "Date");
   }
   if (!has_type) out->append("Content-Type: text/plain; charset=utf-8\r\n");  // what Capsule's server sent
   if (!has_date) out->append("Date: ").append(HttpDate()).append("\r\n");

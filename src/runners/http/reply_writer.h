@@ -22,9 +22,4 @@ struct ReplyFraming {
 // did), and one without Date gets the current date.
 void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string* out);
 
-// True when s is an HTTP token (RFC 9110 field name).
-bool ValidHeaderName(std::string_view s);
-// True when s holds no CR, LF or NUL.
-bool ValidHeaderValue(std::string_view s);
-
 }  // namespace capsule::http
