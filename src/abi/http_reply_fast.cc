@@ -112,10 +112,7 @@ class Scanner {
   // (not U+2028 or U+2029); the general decoder handles anything else.
   bool ScanUtf8Sequence() {
     const size_t length = Utf8SequenceLength(s_, i_);
-    if (length == 0) return false;
-    if (length == 3 && static_cast<unsigned char>(s_[i_]) == 0xE2 && static_cast<unsigned char>(s_[i_ + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s_[i_ + 2]) & 0xFE) == 0xA8)
-      return false;
+    if (length == 0 || IsLineOrParagraphSeparator(s_, i_)) return false;
     i_ += length;
     return true;
   }

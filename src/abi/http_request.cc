@@ -21,8 +21,7 @@ void AppendEscaped(std::string& out, std::string_view s) {
     if (!NeedsAttention(c)) continue;
     if (c >= 0x80) {
       const size_t length = internal::Utf8SequenceLength(s, i);
-      const bool separator = length == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-                             (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8;  // U+2028, U+2029
+      const bool separator = internal::IsLineOrParagraphSeparator(s, i);
       if (length != 0 && !separator) {
         i += length - 1;  // a valid character, copied with its run
         continue;

@@ -32,4 +32,10 @@ inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return length;
 }
 
+// Whether s[i] starts U+2028 or U+2029 (line and paragraph separator), which Go's encoding/json escapes.
+inline bool IsLineOrParagraphSeparator(std::string_view s, size_t i) {
+  return i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+         (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8;
+}
+
 }  // namespace capsule::internal
