@@ -50,6 +50,25 @@ TEST(HttpLifecycle, FreshInstancesAreRecycledOrReplaced) {
   EXPECT_TRUE(Contains(metrics, "capsule_http_instances_created_total 2")) << metrics;
 }
 
+// A file a request leaves open does not survive into the next request of a recycled instance (each gets the same,
+// lowest fd), while a warm instance keeps it.
+TEST(HttpLifecycle, FreshInstancesDoNotKeepOpenFiles) {
+  const std::string dir = MakeTempDir();
+  auto fds = [&](std::vector<std::string> flags) {
+    flags.insert(flags.end(), {"--wasm=" + GuestPath("http_test"), "--workers=1", "--dir=" + dir + ":/data"});
+    HttpServerProcess server(flags);
+    std::vector<std::string> seen;
+    for (int i = 0; i < 3; ++i) seen.push_back(HttpRequest(server.port(), "GET", "/openfd").body);
+    return seen;
+  };
+  const auto fresh = fds({"--fresh-instance"});
+  EXPECT_NE(fresh[0], R"({"fd":-1})");
+  EXPECT_EQ(fresh[1], fresh[0]);
+  EXPECT_EQ(fresh[2], fresh[0]);
+  const auto warm = fds({});
+  EXPECT_NE(warm[1], warm[0]);
+}
+
 TEST(HttpLifecycle, OnStartAndOnStopOnSigterm) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=2"});
   ASSERT_NE(server.port(), 0);

@@ -59,11 +59,12 @@ Status Guest::CallHook(const char* name) {
 
 bool Guest::Recycle() {
   if (!saved_ || !instance_->healthy() || !instance_->RestoreState().ok()) return false;
+  next_request_id_ = 1;
+  if (!wasi_->FdsChanged()) return true;  // as created: the same as a new one (WasiContext::FdsChanged)
   auto wasi = WasiContext::Create(wasi_options_);  // no file the last request opened stays open
   if (!wasi) return false;
   instance_->data().set<WasiContext>(wasi->get());
   wasi_ = std::move(*wasi);
-  next_request_id_ = 1;
   return true;
 }
 

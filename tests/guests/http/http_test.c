@@ -4,10 +4,11 @@
 //   /garbage  S + text that is not JSON                             /trap     a trap
 //   /loop     an endless loop                                       /grow     tries to allocate 32 MiB
 //   /slow     busy for ~200 ms                                      /badheaders  invalid header names and values
-//   /sleep    sleeps 10 s in the host (poll_oneoff)
+//   /sleep    sleeps 10 s in the host (poll_oneoff)                 /openfd   opens /data, left open: {"fd":N}
 //   anything else  {"hello":"world"}
 // OnStart and OnStop print a line on stdout.
 #include <capsule_http.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 static unsigned counter;
@@ -63,6 +64,11 @@ static capsule_result handle(const char* request, uint32_t len) {
   } else if (path_is(uri.data, "/loop")) {
     for (volatile unsigned i = 0;; ++i) {
     }
+  } else if (path_is(uri.data, "/openfd")) {
+    int fd = open("/data", O_RDONLY | O_DIRECTORY);  // left open on purpose
+    char json[64];
+    snprintf(json, sizeof json, "{\"fd\":%d}", fd);
+    r = capsule_http_json(200, json);
   } else if (path_is(uri.data, "/sleep")) {
     sleep(10);  // poll_oneoff with a clock: a host-side wait that --timeout must end too
     r = capsule_http_json(200, "{\"slept\":true}");
