@@ -35,6 +35,16 @@ std::optional<uint64_t> BinaryReader::U64() {
   return Leb(64);
 }
 
+bool BinaryReader::SkipLeb(size_t max_bytes) {
+  for (size_t i = 0; i < max_bytes; ++i) {
+    auto b = Byte();
+    if (!b) return false;
+    if (!(*b & 0x80)) return true;
+  }
+  failed_ = true;
+  return false;
+}
+
 std::optional<std::span<const uint8_t>> BinaryReader::Bytes(size_t n) {
   if (failed_ || n > bytes_.size() - pos_) {
     failed_ = true;

@@ -18,6 +18,8 @@ class BinaryReader {
   std::optional<uint32_t> U32();      // unsigned LEB128, at most 5 bytes
   std::optional<uint64_t> U64();      // unsigned LEB128, at most 10 bytes
   std::optional<std::string> Name();  // u32 length + bytes
+  // Skips a LEB128 of any sign whose value is not needed (an i32/i64.const), at most max_bytes long.
+  bool SkipLeb(size_t max_bytes);
   // The next n bytes as a span, advancing past them.
   std::optional<std::span<const uint8_t>> Bytes(size_t n);
 

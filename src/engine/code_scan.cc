@@ -53,14 +53,7 @@ class BodyScanner {
   bool Skip(size_t n) { return r_.Bytes(n).has_value(); }
 
   // A signed LEB128 (i32/i64.const) of at most max_bytes bytes; only its length matters here.
-  bool SignedLeb(int max_bytes) {
-    for (int i = 0; i < max_bytes; ++i) {
-      auto b = r_.Byte();
-      if (!b) return false;
-      if (!(*b & 0x80)) return true;
-    }
-    return Bad("LEB128 too long");
-  }
+  bool SignedLeb(size_t max_bytes) { return r_.SkipLeb(max_bytes) || (!r_.at_end() && Bad("LEB128 too long")); }
 
   // The rest of a non-negative s33 (a type index in a block or heap type) whose first byte is b.
   bool TypeIndexS33(uint8_t b) {

@@ -52,16 +52,6 @@ std::optional<Limits> ReadLimits(BinaryReader& r, uint8_t* flags_out = nullptr) 
   return l;
 }
 
-// Skips one LEB128 number of any width and sign.
-bool SkipLeb(BinaryReader& r) {
-  for (int i = 0; i < 10; ++i) {
-    auto b = r.Byte();
-    if (!b) return false;
-    if (!(*b & 0x80)) return true;
-  }
-  return false;
-}
-
 // Skips a constant expression (a global's initializer) up to its `end`; false on anything else.
 bool SkipConstExpr(BinaryReader& r) {
   for (;;) {
@@ -73,7 +63,7 @@ bool SkipConstExpr(BinaryReader& r) {
       case 0x42:
       case 0x23:
       case 0xd2:  // i32/i64.const, global.get, ref.func
-        if (!SkipLeb(r)) return false;
+        if (!r.SkipLeb(10)) return false;
         break;
       case 0x43:
         if (!r.Bytes(4)) return false;
@@ -82,7 +72,7 @@ bool SkipConstExpr(BinaryReader& r) {
         if (!r.Bytes(8)) return false;
         break;  // f64.const
       case 0xd0:
-        if (!SkipLeb(r)) return false;
+        if (!r.SkipLeb(10)) return false;
         break;  // ref.null heaptype
       case 0x6a:
       case 0x6b:
