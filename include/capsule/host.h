@@ -85,7 +85,7 @@ struct HostOptions {
 struct LegacyRequest {
   uint32_t id = 0;
   std::string body;
-  std::string headers;  // "Name:Value" entries joined with U+00B3 "³"
+  std::string headers;  // JoinLegacyHeaders(request, LegacyHttpShape::kRequestId)
   std::string uri;
   std::string method;
 };

@@ -37,9 +37,15 @@ HttpReply TextReply(int status, std::string body, std::string content_type = "te
 // and U+2029 as \u2028 \u2029, bytes that are not UTF-8 as \ufffd; other UTF-8 kept as is.
 std::string JsonEscape(std::string_view s);
 
+// name in Go's canonical form (textproto.CanonicalMIMEHeaderKey), as Capsule's Go servers handed request header
+// names to modules: the first letter and every letter after a hyphen upper case, the others lower case
+// ("x-my-TOKEN" -> "X-My-Token"). A name holding a byte that is not an RFC 7230 token character is returned as is.
+std::string CanonicalHeaderName(std::string_view name);
+
 // The request JSON Capsule sends to callHandleHTTP:
 // {"Body":"<body>","JSONBody":"","TextBody":"","URI":"<uri>","Method":"<m>","Headers":"<H>"} where <H> is every
-// header as "Name":"Value" joined by "," without braces, itself escaped as JSON string content.
+// header as "Name":"Value" joined by "," without braces, itself escaped as JSON string content. As Capsule's
+// fiber server did: names canonical (CanonicalHeaderName), one entry per name, the last value of a repeated one.
 std::string EncodeHttpRequestJson(const HttpRequest& request);
 
 // Decodes standard base64 (padding optional); nullopt-like false when the text is not base64.
@@ -51,12 +57,22 @@ bool DecodeBase64(std::string_view text, std::string* out);
 // 500 with a message saying what was wrong. Never fails.
 HttpReply DecodeHttpReply(const Reply& reply, std::string_view export_name);
 
-// The legacy request headers: "Name:Value" entries joined with U+00B3 "³".
-std::string JoinLegacyHeaders(const HttpRequest& request);
+// What joins the entries of a legacy header list, in requests and in the module's answer alike: "|" for the
+// (body, headers) form (v0.1.0-v0.1.8), U+00B2 "²" for the four-string form (v0.1.9-v0.2.8), and U+00B3 "³" for
+// request headers of the request-id form (v0.2.9+), whose answers use "²".
+std::string_view LegacyHeaderSeparator(LegacyHttpShape shape);
 
-// The reply for a legacy answer: `[BODY]<body>[HEADERS]Name:Value²...` gives 200 with those headers (a missing
-// [BODY] marker: the whole answer is the body); a failure gives 500 with the message. Never fails.
-HttpReply DecodeLegacyHttpReply(const Reply& reply);
+// The request headers for a legacy module of that shape, byte for byte as Capsule's runner of its generation
+// passed them: "Name:Value" entries joined with LegacyHeaderSeparator(shape), names canonical, one entry per
+// name (the first value of a repeated header for the two older shapes, which Capsule served with net/http; the
+// last for the request-id form, served with fasthttp). Values are raw: one holding ':' or the separator is
+// split by the module's own parser, as it was under Capsule.
+std::string JoinLegacyHeaders(const HttpRequest& request, LegacyHttpShape shape);
+
+// The reply for a legacy answer: `[BODY]<body>[HEADERS]Name:Value<sep>...` gives 200 with those headers, <sep>
+// being "|" for the (body, headers) shape and "²" for the others (a missing [BODY] marker: the whole answer is the
+// body); a failure gives 500 with the message. Never fails.
+HttpReply DecodeLegacyHttpReply(const Reply& reply, LegacyHttpShape shape);
 
 // Calls a legacy module's `callHandleHttp` in the given shape. For kRequestId the runner must already have
 // pointed the instance at a LegacyRequest with id request_id (capsule/host.h). Errors are the call's (kTrap,

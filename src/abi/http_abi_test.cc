@@ -93,25 +93,84 @@ TEST(HttpReplyDecode, FailuresAndGarbageAre500) {
   }
 }
 
-TEST(LegacyHttp, HeadersJoinedWithSuperscriptThree) {
-  HttpRequest req{"GET", "/", {{"A", "1"}, {"B", "2"}}, ""};
-  EXPECT_EQ(JoinLegacyHeaders(req),
+TEST(HttpRequestHeaders, NamesAreCanonicalAsGoMadeThem) {
+  EXPECT_EQ(CanonicalHeaderName("my-token"), "My-Token");
+  EXPECT_EQ(CanonicalHeaderName("X-MY-TOKEN"), "X-My-Token");
+  EXPECT_EQ(CanonicalHeaderName("content-type"), "Content-Type");
+  EXPECT_EQ(CanonicalHeaderName("a--b"), "A--B");
+  EXPECT_EQ(CanonicalHeaderName("x_y-1a"), "X_y-1a");
+  EXPECT_EQ(CanonicalHeaderName(""), "");
+  // Not a token (a space, a colon, non-ASCII): Go leaves it as it is.
+  EXPECT_EQ(CanonicalHeaderName("bad name"), "bad name");
+  EXPECT_EQ(CanonicalHeaderName("caf\xC3\xA9-x"), "caf\xC3\xA9-x");
+}
+
+TEST(HttpRequestHeaders, CurrentJsonHasOneCanonicalEntryPerNameTheLastValueWinning) {
+  HttpRequest req{"GET", "http://h/", {{"my-token", "a"}, {"Host", "h"}, {"MY-TOKEN", "b"}}, ""};
+  const std::string json = EncodeHttpRequestJson(req);
+  EXPECT_NE(json.find(R"("Headers":"\"My-Token\":\"b\",\"Host\":\"h\"")"), std::string::npos) << json;
+}
+
+// Capsule's runners, by callHandleHttp generation: v0.1.x joined "Name:Value" with "|", v0.1.9-v0.2.8 with "²",
+// v0.2.9+ (request id) with "³".
+TEST(LegacyHttp, HeaderSeparatorFollowsTheShape) {
+  HttpRequest req{"GET", "/", {{"a", "1"}, {"B-c", "2"}}, ""};
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kBodyHeaders), "A:1|B-C:2");
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kFourStrings),
+            "A:1\xC2\xB2"
+            "B-C:2");
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kRequestId),
             "A:1\xC2\xB3"
-            "B:2");
+            "B-C:2");
+}
+
+TEST(LegacyHttp, RepeatedHeadersKeepTheValueTheirGoServerKept) {
+  HttpRequest req{"GET", "/", {{"X-A", "first"}, {"x-a", "second"}}, ""};
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kBodyHeaders), "X-A:first");  // net/http: Header[k][0]
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kFourStrings), "X-A:first");
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kRequestId), "X-A:second");  // fasthttp into a map
+}
+
+TEST(LegacyHttp, ValuesArePassedRawForTheModuleToSplit) {
+  HttpRequest req{"GET",
+                  "/",
+                  {{"Host", "h:8080"},
+                   {"X-Sep",
+                    "a|b\xC2\xB2"
+                    "c\xC2\xB3"
+                    "d"}},
+                  ""};
+  EXPECT_EQ(JoinLegacyHeaders(req, LegacyHttpShape::kBodyHeaders),
+            "Host:h:8080|X-Sep:a|b\xC2\xB2"
+            "c\xC2\xB3"
+            "d");
 }
 
 TEST(LegacyHttp, BodyAndHeaders) {
-  auto r = DecodeLegacyHttpReply(Ok("[BODY]{\"a\":1}[HEADERS]Content-Type:application/json\xC2\xB2X-A: b"));
+  auto r = DecodeLegacyHttpReply(Ok("[BODY]{\"a\":1}[HEADERS]Content-Type:application/json\xC2\xB2X-A: b"),
+                                 LegacyHttpShape::kRequestId);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "{\"a\":1}");
   ASSERT_EQ(r.headers.size(), 2u);
   EXPECT_EQ(r.headers[0].second, "application/json");
   EXPECT_EQ(r.headers[1].first, "X-A");
   EXPECT_EQ(r.headers[1].second, "b");
-  EXPECT_EQ(DecodeLegacyHttpReply(Ok("plain")).body, "plain");
-  auto e = DecodeLegacyHttpReply(DecodeLegacyReply("[ERR][3]:bad"));
+  EXPECT_EQ(DecodeLegacyHttpReply(Ok("plain"), LegacyHttpShape::kFourStrings).body, "plain");
+  auto e = DecodeLegacyHttpReply(DecodeLegacyReply("[ERR][3]:bad"), LegacyHttpShape::kFourStrings);
   EXPECT_EQ(e.status, 500);
   EXPECT_NE(e.body.find("bad"), std::string::npos);
+}
+
+TEST(LegacyHttp, OldestAnswersJoinTheirHeadersWithABar) {
+  auto r = DecodeLegacyHttpReply(Ok("[BODY]x[HEADERS]Content-Type:text/plain|X-A:b"), LegacyHttpShape::kBodyHeaders);
+  ASSERT_EQ(r.headers.size(), 2u);
+  EXPECT_EQ(r.headers[0].second, "text/plain");
+  EXPECT_EQ(r.headers[1].first, "X-A");
+  EXPECT_EQ(r.headers[1].second, "b");
+  // "|" means nothing to the later shapes.
+  auto later = DecodeLegacyHttpReply(Ok("[BODY]x[HEADERS]X-A:b|c"), LegacyHttpShape::kFourStrings);
+  ASSERT_EQ(later.headers.size(), 1u);
+  EXPECT_EQ(later.headers[0].second, "b|c");
 }
 
 }  // namespace

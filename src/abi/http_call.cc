@@ -42,15 +42,15 @@ Result<Reply> CallLegacyHandleHttp(Instance& instance, LegacyHttpShape shape, co
   auto handler = instance.GetFunc("callHandleHttp");
   if (!handler) return handler.take_error();
   std::vector<Value> args;
-  const std::string headers = JoinLegacyHeaders(request);
   switch (shape) {
     case LegacyHttpShape::kRequestId: args.push_back(Value::I32(static_cast<int32_t>(request_id))); break;
     case LegacyHttpShape::kBodyHeaders:
-      CAPSULE_RETURN_IF_ERROR(PlaceStrings(instance, {request.body, headers}, &args, options));
+      CAPSULE_RETURN_IF_ERROR(
+          PlaceStrings(instance, {request.body, JoinLegacyHeaders(request, shape)}, &args, options));
       break;
     case LegacyHttpShape::kFourStrings:
-      CAPSULE_RETURN_IF_ERROR(
-          PlaceStrings(instance, {request.body, request.uri, headers, request.method}, &args, options));
+      CAPSULE_RETURN_IF_ERROR(PlaceStrings(
+          instance, {request.body, request.uri, JoinLegacyHeaders(request, shape), request.method}, &args, options));
       break;
     case LegacyHttpShape::kNone: return Fail(ErrorCode::kNotFound, "the module exports no callHandleHttp");
   }

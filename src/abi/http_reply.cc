@@ -170,7 +170,7 @@ HttpReply internal::DecodeHttpReplyDocument(std::string_view json, std::string_v
   return r;
 }
 
-HttpReply DecodeLegacyHttpReply(const Reply& reply) {
+HttpReply DecodeLegacyHttpReply(const Reply& reply, LegacyHttpShape shape) {
   if (!reply.ok) return Failure(reply.data);
   HttpReply r;
   std::string_view s = reply.data;
@@ -184,9 +184,10 @@ HttpReply DecodeLegacyHttpReply(const Reply& reply) {
   r.body = std::string(s.substr(0, h));
   if (h == std::string_view::npos) return r;
   std::string_view headers = s.substr(h + kHeaders.size());
-  constexpr std::string_view kSep = "\xC2\xB2";
+  const std::string_view separator =
+      shape == LegacyHttpShape::kBodyHeaders ? LegacyHeaderSeparator(shape) : std::string_view("\xC2\xB2");
   while (!headers.empty()) {
-    const size_t end = headers.find(kSep);
+    const size_t end = headers.find(separator);
     std::string_view entry = headers.substr(0, end);
     if (const size_t colon = entry.find(':'); colon != std::string_view::npos && colon > 0) {
       std::string_view value = entry.substr(colon + 1);
@@ -194,7 +195,7 @@ HttpReply DecodeLegacyHttpReply(const Reply& reply) {
       r.headers.emplace_back(std::string(entry.substr(0, colon)), std::string(value));
     }
     if (end == std::string_view::npos) break;
-    headers.remove_prefix(end + kSep.size());
+    headers.remove_prefix(end + separator.size());
   }
   return r;
 }

@@ -1,4 +1,6 @@
-// Encodes HTTP requests for Capsule handlers: the current ABI's request JSON and the legacy header list.
+// Encodes HTTP requests for Capsule handlers: the current ABI's request JSON and the legacy header lists.
+
+#include <vector>
 
 #include "abi/utf8.h"
 #include "capsule/http_abi.h"
@@ -6,6 +8,64 @@
 namespace capsule {
 
 namespace {
+
+// A token character of RFC 7230, the bytes Go accepts in a header name it canonicalizes.
+constexpr bool IsTokenChar(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
+  }
+}
+
+constexpr char ToLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool EqualIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (ToLower(a[i]) != ToLower(b[i])) return false;
+  return true;
+}
+
+// Which value a Go server kept of a header sent several times.
+enum class Repeated : uint8_t {
+  kFirst,  // net/http (gin): Header[name][0]
+  kLast,   // fasthttp (fiber): every value stored into one map entry in turn
+};
+
+// The request headers as Capsule's Go servers gave them to modules: one entry per name, the name canonical, in
+// the order of first appearance (Go's maps had none).
+std::vector<std::pair<std::string, std::string_view>> GoRequestHeaders(const HttpRequest& request, Repeated repeated) {
+  std::vector<std::pair<std::string, std::string_view>> out;
+  out.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers) {
+    bool seen = false;
+    for (auto& entry : out)
+      if (EqualIgnoringCase(entry.first, name)) {
+        if (repeated == Repeated::kLast) entry.second = value;
+        seen = true;
+        break;
+      }
+    if (!seen) out.emplace_back(CanonicalHeaderName(name), value);
+  }
+  return out;
+}
 
 // Bytes that end a run of characters copied as they are: quotes, backslashes, control characters, the HTML
 // characters Go escapes, and every non-ASCII byte (checked as UTF-8).
@@ -62,9 +122,22 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
+std::string CanonicalHeaderName(std::string_view name) {
+  std::string out(name);
+  for (char c : out)
+    if (!IsTokenChar(static_cast<unsigned char>(c))) return out;
+  bool upper = true;
+  for (char& c : out) {
+    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (!upper) c = ToLower(c);
+    upper = c == '-';
+  }
+  return out;
+}
+
 std::string EncodeHttpRequestJson(const HttpRequest& request) {
   std::string headers;
-  for (const auto& [name, value] : request.headers) {
+  for (const auto& [name, value] : GoRequestHeaders(request, Repeated::kLast)) {
     if (!headers.empty()) headers += ',';
     headers += '"';
     AppendEscaped(headers, name);
@@ -86,10 +159,22 @@ std::string EncodeHttpRequestJson(const HttpRequest& request) {
   return out;
 }
 
-std::string JoinLegacyHeaders(const HttpRequest& request) {
+std::string_view LegacyHeaderSeparator(LegacyHttpShape shape) {
+  switch (shape) {
+    case LegacyHttpShape::kBodyHeaders: return "|";
+    case LegacyHttpShape::kRequestId: return "\xC2\xB3";
+    default: return "\xC2\xB2";
+  }
+}
+
+std::string JoinLegacyHeaders(const HttpRequest& request, LegacyHttpShape shape) {
+  const std::string_view separator = LegacyHeaderSeparator(shape);
+  // Capsule served v0.1.x-v0.2.7 with gin (net/http) and v0.2.8+ with fiber (fasthttp): the four-string form
+  // spans both and follows gin, which served all but its last release.
+  const Repeated repeated = shape == LegacyHttpShape::kRequestId ? Repeated::kLast : Repeated::kFirst;
   std::string out;
-  for (const auto& [name, value] : request.headers) {
-    if (!out.empty()) out += "\xC2\xB3";
+  for (const auto& [name, value] : GoRequestHeaders(request, repeated)) {
+    if (!out.empty()) out += separator;
     out += name;
     out += ':';
     out += value;

@@ -1,12 +1,13 @@
 // SendHttp: one libcurl easy handle per hop, redirects checked against the allow-list before they are followed.
 #include "host/http_client.h"
 
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <memory>
 
 #include <curl/curl.h>
+
+#include "capsule/http_abi.h"
 
 namespace capsule::host {
 namespace {
@@ -16,16 +17,6 @@ struct Transfer {
   bool too_large = false;
   HttpResponse response;
 };
-
-std::string Canonical(std::string name) {
-  bool upper = true;
-  for (char& c : name) {
-    c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-              : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    upper = c == '-';
-  }
-  return name;
-}
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -52,7 +43,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   std::string value = line.substr(colon + 1);
   size_t start = value.find_first_not_of(" \t");
   value = start == std::string::npos ? "" : value.substr(start);
-  t->response.headers[Canonical(line.substr(0, colon))].push_back(value);
+  t->response.headers[CanonicalHeaderName(line.substr(0, colon))].push_back(value);
   return n;
 }
 

@@ -20,7 +20,8 @@ TEST(HttpRoutes, HelloWorldAnswersJson) {
 TEST(HttpRoutes, RequestJsonCarriesMethodUriBodyAndHeaders) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1"});
   ASSERT_NE(server.port(), 0) << server.Stderr();
-  auto r = HttpRequest(server.port(), "PUT", "/echo?x=1&y=2", "line1\n\"quoted\"", {"X-Quote: say \"hi\""});
+  auto r = HttpRequest(server.port(), "PUT", "/echo?x=1&y=2", "line1\n\"quoted\"",
+                       {"X-Quote: say \"hi\"", "x-lower-case: v"});
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Contains(r.body, R"("method":"PUT")")) << r.body;
   // The module echoes the request in its JSONBody, which comes out as Go's encoding/json prints it: & escaped.
@@ -29,6 +30,8 @@ TEST(HttpRoutes, RequestJsonCarriesMethodUriBodyAndHeaders) {
   // Headers: "Name":"Value" joined by ",", no braces, values JSON-escaped.
   EXPECT_TRUE(Contains(r.body, R"(\"X-Quote\":\"say \\\"hi\\\"\")")) << r.body;
   EXPECT_TRUE(Contains(r.body, R"(\"Host\":\"127.0.0.1\")")) << r.body;
+  // Names in Go's canonical form, as Capsule's server (fasthttp) handed them over.
+  EXPECT_TRUE(Contains(r.body, R"(\"X-Lower-Case\":\"v\")")) << r.body;
 }
 
 TEST(HttpRoutes, TextBodyStatusAndHeaders) {
@@ -120,14 +123,18 @@ TEST(HttpRoutes, HtmlPage) {
   EXPECT_TRUE(Contains(r.body, "You asked for http://127.0.0.1/a/b")) << r.body;
 }
 
+// Each legacy generation reads its request headers as its own capsulemodule did (tests/guests/http/legacy_http.c)
+// and echoes My-Token in its body and in an X-My-Token answer header: the round trip proves the separator.
 TEST(HttpRoutes, LegacyRequestIdModule) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_legacy"), "--workers=1"});
   ASSERT_NE(server.port(), 0) << server.Stderr();
-  auto r = HttpRequest(server.port(), "POST", "/x?q=1", "hello", {"X-A: b"});
+  auto r = HttpRequest(server.port(), "POST", "/x?q=1", "hello", {"X-A: b", "my-token: secret"});
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Contains(r.body, "hello|http://127.0.0.1/x?q=1|POST|")) << r.body;
   EXPECT_TRUE(Contains(r.body, "X-A:b")) << r.body;
   EXPECT_TRUE(Contains(r.body, "\xC2\xB3")) << r.body;  // headers joined with ³
+  EXPECT_TRUE(Contains(r.body, "|My-Token=secret")) << r.body;
+  EXPECT_EQ(r.headers["x-my-token"], "secret");
   EXPECT_EQ(r.headers["x-legacy"], "yes");
   EXPECT_EQ(r.headers["content-type"], "text/plain");
   auto f = HttpRequest(server.port(), "POST", "/", "fail");
@@ -142,19 +149,34 @@ TEST(HttpRoutes, LegacyRequestIdModule) {
 TEST(HttpRoutes, LegacyFourStringModule) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_legacy_v02"), "--workers=1"});
   ASSERT_NE(server.port(), 0) << server.Stderr();
-  auto r = HttpRequest(server.port(), "DELETE", "/item/3", "");
+  auto r = HttpRequest(server.port(), "DELETE", "/item/3", "", {"My-Token: secret"});
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Contains(r.body, "|http://127.0.0.1/item/3|DELETE|")) << r.body;
+  EXPECT_TRUE(Contains(r.body, "\xC2\xB2")) << r.body;  // headers joined with ²
+  EXPECT_FALSE(Contains(r.body, "\xC2\xB3")) << r.body;
+  EXPECT_TRUE(Contains(r.body, "|My-Token=secret")) << r.body;
+  EXPECT_EQ(r.headers["x-my-token"], "secret");
   EXPECT_EQ(r.headers["x-legacy"], "yes");
+  // A value holding ':' reaches the module raw; capsulemodule's own split keeps the text up to the next ':'.
+  auto colon = HttpRequest(server.port(), "GET", "/", "", {"My-Token: a:b"});
+  EXPECT_EQ(colon.body.substr(colon.body.rfind('|')), "|My-Token=a") << colon.body;
+  EXPECT_EQ(colon.headers["x-my-token"], "a");
 }
 
 TEST(HttpRoutes, LegacyBodyHeadersModule) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_legacy_v01"), "--workers=1"});
   ASSERT_NE(server.port(), 0) << server.Stderr();
-  auto r = HttpRequest(server.port(), "POST", "/", "payload", {"X-A: b"});
+  auto r = HttpRequest(server.port(), "POST", "/", "payload", {"X-A: b", "MY-TOKEN: secret"});
   EXPECT_EQ(r.status, 200);
   EXPECT_TRUE(Contains(r.body, "payload|||")) << r.body;
-  EXPECT_TRUE(Contains(r.body, "X-A:b")) << r.body;
+  EXPECT_TRUE(Contains(r.body, "X-A:b|")) << r.body;  // headers joined with |
+  EXPECT_FALSE(Contains(r.body, "\xC2\xB2")) << r.body;
+  EXPECT_FALSE(Contains(r.body, "\xC2\xB3")) << r.body;
+  EXPECT_TRUE(Contains(r.body, "|My-Token=secret")) << r.body;
+  // Its answer headers are joined with | too.
+  EXPECT_EQ(r.headers["x-my-token"], "secret");
+  EXPECT_EQ(r.headers["x-legacy"], "yes");
+  EXPECT_EQ(r.headers["content-type"], "text/plain");
 }
 
 TEST(HttpRoutes, VersionAndBadFlags) {

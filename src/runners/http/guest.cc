@@ -60,7 +60,7 @@ Status Guest::CallHook(const char* name) {
 bool Guest::Recycle() {
   if (!saved_ || !instance_->healthy() || !instance_->RestoreState().ok()) return false;
   next_request_id_ = 1;
-  if (!wasi_->FdsChanged()) return true;  // as created: the same as a new one (WasiContext::FdsChanged)
+  if (!wasi_->FdsChanged()) return true;           // as created: the same as a new one (WasiContext::FdsChanged)
   auto wasi = WasiContext::Create(wasi_options_);  // no file the last request opened stays open
   if (!wasi) return false;
   instance_->data().set<WasiContext>(wasi->get());
@@ -83,10 +83,16 @@ HttpReply Guest::Serve(Route route, const HttpRequest& request, Outcome* outcome
     reply = CallHttpHook(*instance_, name, options);
   } else if (version_->abi.kind == AbiKind::kLegacy) {
     name = "callHandleHttp";
-    LegacyRequest legacy{next_request_id_++, request.body, JoinLegacyHeaders(request), request.uri, request.method};
-    instance_->data().set<LegacyRequest>(&legacy);
-    reply = CallLegacyHandleHttp(*instance_, version_->abi.legacy_http, request, legacy.id, options);
-    instance_->data().set<LegacyRequest>(nullptr);
+    const LegacyHttpShape shape = version_->abi.legacy_http;
+    if (shape == LegacyHttpShape::kRequestId) {  // the module fetches the request with hostRequestParamsGet
+      LegacyRequest legacy{next_request_id_++, request.body, JoinLegacyHeaders(request, shape), request.uri,
+                           request.method};
+      instance_->data().set<LegacyRequest>(&legacy);
+      reply = CallLegacyHandleHttp(*instance_, shape, request, legacy.id, options);
+      instance_->data().set<LegacyRequest>(nullptr);
+    } else {
+      reply = CallLegacyHandleHttp(*instance_, shape, request, 0, options);
+    }
   } else {
     reply = CallHandler(*instance_, name, EncodeHttpRequestJson(request), options);
   }
@@ -100,7 +106,8 @@ HttpReply Guest::Serve(Route route, const HttpRequest& request, Outcome* outcome
     *outcome = Outcome::kTrap;
     return TextReply(500, std::string(e.code_name()) + ": " + e.message + "\n");
   }
-  if (version_->abi.kind == AbiKind::kLegacy && route == Route::kHandler) return DecodeLegacyHttpReply(*reply);
+  if (version_->abi.kind == AbiKind::kLegacy && route == Route::kHandler)
+    return DecodeLegacyHttpReply(*reply, version_->abi.legacy_http);
   return DecodeHttpReply(*reply, name);
 }
 
