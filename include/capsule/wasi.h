@@ -29,8 +29,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsule/engine.h"
@@ -61,6 +63,10 @@ struct WasiOptions {
   int stderr_fd = 2;
   // Most fds the guest may hold at once, stdio and preopens included; past it path_open returns NFILE.
   uint32_t max_fds = 1024;
+  // When set, called on the guest's thread with the bytes of every fd_write to one of the host's stdio fds above
+  // (whatever guest fd number they have by then), after the write succeeded, with what reached the fd, in order:
+  // to watch or copy what the guest prints.
+  std::function<void(std::string_view bytes)> on_stdio_write;
 };
 
 // The WASI state of one instance: its fd table (stdio, preopens, files it opened), args and environment. Owned by

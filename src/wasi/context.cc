@@ -84,6 +84,7 @@ Result<std::unique_ptr<WasiContext>> WasiContext::Create(const WasiOptions& opti
   uint32_t next = 3;
   for (const auto& preopen : options.preopens) CAPSULE_RETURN_IF_ERROR(AddPreopen(*state, preopen, next++));
   state->fd_changes_at_create = state->fds.changes();
+  state->on_stdio_write = options.on_stdio_write;
   return std::unique_ptr<WasiContext>(std::move(state));
 }
 

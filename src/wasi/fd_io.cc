@@ -5,8 +5,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include "functions.h"
 #include "host_errno.h"
@@ -41,6 +44,15 @@ ssize_t WriteNoSigpipe(const FdEntry& e, iovec* iov, int count) {
   return n;
 }
 
+// Hands the first n bytes of the iovecs to observer, buffer by buffer.
+void ReportWritten(const std::function<void(std::string_view)>& observer, const iovec* v, int count, size_t n) {
+  for (int i = 0; i < count && n > 0; ++i) {
+    const size_t part = std::min(n, v[i].iov_len);
+    if (part) observer(std::string_view(static_cast<const char*>(v[i].iov_base), part));
+    n -= part;
+  }
+}
+
 Errno ToOffset(uint64_t value, off_t* out) {
   if (value > static_cast<uint64_t>(INT64_MAX)) return Errno::kInval;
   *out = static_cast<off_t>(value);
@@ -70,7 +82,14 @@ Errno FdRead(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nr
 }
 
 Errno FdWrite(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten_out) {
-  return Transfer(c, fd, rights::kFdWrite, iovs, iovs_len, nwritten_out, WriteNoSigpipe);
+  const auto& observer = c.wasi.on_stdio_write;
+  if (!observer) return Transfer(c, fd, rights::kFdWrite, iovs, iovs_len, nwritten_out, WriteNoSigpipe);
+  return Transfer(c, fd, rights::kFdWrite, iovs, iovs_len, nwritten_out,
+                  [&observer](const FdEntry& e, iovec* v, int count) {
+                    const ssize_t n = WriteNoSigpipe(e, v, count);
+                    if (n > 0 && !e.owned) ReportWritten(observer, v, count, static_cast<size_t>(n));
+                    return n;
+                  });
 }
 
 Errno FdPread(Call& c, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset, uint32_t nread_out) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsule/wasi.h"
@@ -26,7 +28,8 @@ class WasiState final : public WasiContext {
   FdTable fds;
   StringList args;
   StringList env;
-  uint64_t fd_changes_at_create = 0;  // fds.changes() when Create finished
+  uint64_t fd_changes_at_create = 0;                     // fds.changes() when Create finished
+  std::function<void(std::string_view)> on_stdio_write;  // WasiOptions::on_stdio_write
 };
 
 }  // namespace capsule::wasi

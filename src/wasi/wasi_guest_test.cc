@@ -63,6 +63,16 @@ TEST(WasiGuestTest, CopiesStdinToStdoutAndStderr) {
   EXPECT_EQ(r.err, "read 11 bytes\n");
 }
 
+TEST(WasiGuestTest, StdioObserverSeesWhatReachedStdoutAndStderr) {
+  WasiOptions o = Args({"stdio"});
+  std::string seen;
+  o.on_stdio_write = [&seen](std::string_view bytes) { seen += bytes; };
+  GuestRun r = RunGuest("wasi_stdio", o, Stdin{"ab", true});
+  ASSERT_TRUE(r.status.ok()) << Describe(r);
+  EXPECT_EQ(r.out, "AB");
+  EXPECT_EQ(seen, "read 2 bytes\nAB");  // stderr is unbuffered, stdout is flushed at exit
+}
+
 TEST(WasiGuestTest, StreamsLargeOutput) {
   std::string input(60000, 'x');
   GuestRun r = RunGuest("wasi_stdio", Args({"stdio"}), Stdin{input, true});

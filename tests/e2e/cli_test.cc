@@ -98,6 +98,55 @@ TEST_F(CliTest, TrapIsReportedWithTheMessage) {
   EXPECT_NE(r.err.find("unreachable"), std::string::npos) << r.err;
 }
 
+// A module shaped like an MDK module whose main() only called SetHandleJSON (tests/guests/cli/json_only.c).
+TEST_F(CliTest, JsonRunsTheJsonHandler) {
+  auto r = Capsule({"--json", "--wasm=" + GuestPath("cli_json_only"), R"(--params={"name":"Bob"})"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "{\"message\":\"Hello Bob\"}\n");
+  r = Capsule({"--handler=callHandleJSON", "--wasm=" + GuestPath("cli_json_only"), R"(--params={"name":"Al"})"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "{\"message\":\"Hello Al\"}\n");
+  r = Capsule({"--json", "--wasm=" + GuestPath("cli_json_only"), "--params={}"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "the input has no \"name\"\n");
+}
+
+TEST_F(CliTest, HandlerFlagErrors) {
+  auto r = Capsule({"--handler=callNothing", "--wasm=" + GuestPath("cli_json_only")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the module has no export callNothing; its handler exports: callHandle, callHandleJSON "
+                       "(--json), callHandleHTTP"),
+            std::string::npos)
+      << r.err;
+  r = Capsule({"--handler=malloc", "--wasm=" + GuestPath("cli_json_only")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("malloc has signature (i32) -> (i32), expected (i32, i32) -> (i64)"), std::string::npos)
+      << r.err;
+  r = Capsule({"--json", "--handler=callHandle", "--wasm=" + GuestPath("cli_json_only")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot be combined"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, AnUnregisteredHandlerGetsAHint) {
+  for (const char* guest : {"cli_json_only", "cli_json_only_silent"}) {
+    auto r = Capsule({"--wasm=" + GuestPath(guest), "--params=Bob"});
+    EXPECT_EQ(r.exit_code, 1) << guest;
+    EXPECT_NE(r.err.find("capsule: error: trap: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("capsule: hint: callHandle trapped before it printed anything of its own: the module may "
+                         "not register a handler for callHandle"),
+              std::string::npos)
+        << guest << ": " << r.err;
+    EXPECT_NE(r.err.find("its other handler exports: callHandleJSON (--json), callHandleHTTP"), std::string::npos)
+        << r.err;
+  }
+  // A handler that printed something first trapped for a reason of its own: no hint.
+  auto loud = Capsule({"--json", "--wasm=" + GuestPath("cli_json_only"), R"(--params={"name":"loud-trap"})"});
+  EXPECT_EQ(loud.exit_code, 1);
+  EXPECT_EQ(loud.out, "about to trap\n");
+  EXPECT_NE(loud.err.find("capsule: error: trap: "), std::string::npos) << loud.err;
+  EXPECT_EQ(loud.err.find("hint"), std::string::npos) << loud.err;
+}
+
 TEST_F(CliTest, TimeoutInterruptsALoopingHandler) {
   auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=loop", "--timeout=300ms"});
   EXPECT_EQ(r.exit_code, 1);

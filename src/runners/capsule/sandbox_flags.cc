@@ -26,7 +26,8 @@ std::string DescribeCallError(const Error& error, const SandboxFlags& sandbox) {
 }
 
 Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& sandbox,
-                         std::vector<std::string> guest_args, bool capsule_abi) {
+                         std::vector<std::string> guest_args, bool capsule_abi,
+                         std::function<void(std::string_view)> on_guest_output) {
   Prepared p;
   CompileOptions compile;
   if (!sandbox.max_memory.empty()) {
@@ -67,11 +68,17 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
     return process(name);
   };
   host.policy = *policy;
+  if (on_guest_output)  // what the host functions print for the guest is the guest's output too
+    host.out = [out = host.out, watch = on_guest_output](std::string_view text) {
+      out(text);
+      watch(text);
+    };
   AddCapsuleHostFunctions(*linker, host);
 
   WasiOptions wasi;
   wasi.args = std::move(guest_args);
   wasi.env = sandbox.env;
+  wasi.on_stdio_write = on_guest_output;
   for (const auto& d : policy->dirs) wasi.preopens.push_back({d.host, d.guest});
   auto wasi_context = WasiContext::Create(wasi);
   if (!wasi_context) return wasi_context.take_error();

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsule/engine.h"
@@ -33,9 +35,12 @@ struct Prepared {
 };
 
 // Compiles wasm, links WASI (argv = guest_args, --env, --dir) and the Capsule host functions, instantiates.
-// capsule_abi: record the Capsule ABI generation of the module (handler mode). Errors name what failed.
+// capsule_abi: record the Capsule ABI generation of the module (handler mode). on_guest_output, when set, sees
+// what the guest prints: its WASI writes to stdout and stderr (WasiOptions::on_stdio_write) and the lines the host
+// functions print for it (hostPrintString, hostLogString). Errors name what failed.
 Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& sandbox,
-                         std::vector<std::string> guest_args, bool capsule_abi);
+                         std::vector<std::string> guest_args, bool capsule_abi,
+                         std::function<void(std::string_view)> on_guest_output = {});
 
 // Prints "capsule: error: <message>" on stderr.
 void PrintError(const std::string& message);
