@@ -32,6 +32,9 @@ constexpr char kEpilog[] =
     "when the server stops; there is one warm instance per worker. A connection is served by one worker; a slow\n"
     "guest delays only its own worker's connections (bounded by --timeout). --httpPort= (empty) picks a free port.\n";
 
+constexpr std::string_view kHttpEntryNames[] = {"callHandleHTTP", "callHandleHttp"};
+constexpr serve::Entries kHttpEntries{"HTTP", kHttpEntryNames};
+
 void PrintError(const std::string& message) {
   std::fprintf(stderr, "capsule-http: error: %s\n", message.c_str());
 }
@@ -105,7 +108,7 @@ int Main(const std::vector<std::string>& args) {
     PrintError(policy.error().message);
     return 2;
   }
-  GuestSettings settings;
+  serve::GuestSettings settings;
   settings.recycle = fresh;
   for (const auto& d : policy->dirs) settings.preopens.push_back({d.host, d.guest});
   CompileOptions compile;
@@ -161,8 +164,8 @@ int Main(const std::vector<std::string>& args) {
     return 1;
   }
   Metrics metrics;
-  ModuleStore store;
-  auto first = CompileModuleVersion(**engine, *bytes, compile, module.name());
+  serve::ModuleStore store;
+  auto first = serve::CompileModuleVersion(**engine, *bytes, compile, module.name(), kHttpEntries);
   if (!first) {
     PrintError(first.error().message);
     return 1;
@@ -176,8 +179,8 @@ int Main(const std::vector<std::string>& args) {
   AddCapsuleHostFunctions(*linker, host_options);
   settings.linker = linker;
 
-  WorkerPool pool(*engine, store, settings, metrics, fresh);
-  Reloader reloader(*engine, store, settings, compile, metrics);
+  serve::WorkerPool pool(*engine, store, settings, metrics.instances(), fresh);
+  serve::Reloader reloader(*engine, store, settings, compile, kHttpEntries, metrics.instances(), "capsule-http");
   if (watch) {
     if (module.wasm.empty()) {
       PrintError("--watch needs --wasm");

@@ -18,6 +18,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "runners/http/http_guest.h"
 #include "runners/http/reply_writer.h"
 
 namespace capsule::http {
@@ -56,7 +57,7 @@ struct Server::Impl {
     asio::io_context ioc{1};  // last: its sessions, destroyed with it, update the counters above
   };
 
-  Impl(ServerOptions o, const ModuleStore& s, WorkerPool& p, Reloader& r, Metrics& m)
+  Impl(ServerOptions o, const serve::ModuleStore& s, serve::WorkerPool& p, serve::Reloader& r, Metrics& m)
       : options(std::move(o)), store(s), pool(p), reloader(r), metrics(m) {}
 
   void Accept();
@@ -68,9 +69,9 @@ struct Server::Impl {
   void Launch(Loop& loop, Socket socket);
 
   ServerOptions options;
-  const ModuleStore& store;
-  WorkerPool& pool;
-  Reloader& reloader;
+  const serve::ModuleStore& store;
+  serve::WorkerPool& pool;
+  serve::Reloader& reloader;
   Metrics& metrics;
   // The main thread's loop: the acceptor, the signals and the server's timers.
   asio::io_context ioc{1};
@@ -192,7 +193,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.body = std::move(req.body());
     // The guest runs here, on the worker thread that read the request: no hand-over between threads.
     loop_.in_guest.store(true, std::memory_order_relaxed);
-    HttpReply reply = server_.pool.Serve(route, request);
+    HttpReply reply = ServeHttpOnWorker(server_.pool, route, request);
     loop_.in_guest.store(false, std::memory_order_relaxed);
     Send(std::move(reply));
     server_.pool.Prepare();  // after the reply: Asio has written it already when the socket took it
@@ -433,7 +434,8 @@ void Server::Impl::WatchIdle() {
   });
 }
 
-Server::Server(ServerOptions options, const ModuleStore& store, WorkerPool& pool, Reloader& reloader, Metrics& metrics)
+Server::Server(ServerOptions options, const serve::ModuleStore& store, serve::WorkerPool& pool,
+               serve::Reloader& reloader, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), store, pool, reloader, metrics)) {}
 
 Server::~Server() = default;

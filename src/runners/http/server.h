@@ -13,9 +13,9 @@
 #include <string>
 
 #include "runners/http/metrics.h"
-#include "runners/http/module_store.h"
-#include "runners/http/reloader.h"
-#include "runners/http/worker_pool.h"
+#include "serve/module_store.h"
+#include "serve/reloader.h"
+#include "serve/worker_pool.h"
 
 namespace capsule::http {
 
@@ -35,7 +35,8 @@ struct ServerOptions {
 // and metrics it is given (they must outlive it).
 class Server {
  public:
-  Server(ServerOptions options, const ModuleStore& store, WorkerPool& pool, Reloader& reloader, Metrics& metrics);
+  Server(ServerOptions options, const serve::ModuleStore& store, serve::WorkerPool& pool, serve::Reloader& reloader,
+         Metrics& metrics);
   ~Server();
 
   // Binds and listens. Errors: kInvalidArgument / kIo with the address or the TLS files named.

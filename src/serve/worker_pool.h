@@ -1,7 +1,7 @@
-// The worker threads of capsule-http. Each worker owns an engine Context and one warm Guest (with fresh_instance:
-// a just-started Guest per request, recycled or new, prepared ahead) and runs its own event loop (given by the
-// server): a request is read, served by that worker's guest and answered without crossing threads. No lock is held
-// while a guest runs.
+// The worker threads of a long-running runner. Each worker owns an engine Context and one warm Guest (with
+// fresh_instance: a just-started Guest per call, recycled or new, prepared ahead) and runs the runner's loop (an
+// event loop, a subscription): the trigger is read, served by that worker's guest and answered without crossing
+// threads. No lock is held while a guest runs.
 #pragma once
 
 #include <functional>
@@ -11,18 +11,18 @@
 #include <thread>
 #include <vector>
 
-#include "runners/http/guest.h"
-#include "runners/http/metrics.h"
-#include "runners/http/module_store.h"
+#include "serve/guest.h"
+#include "serve/instance_metrics.h"
+#include "serve/module_store.h"
 
-namespace capsule::http {
+namespace capsule::serve {
 
 // The workers and their per-thread guests.
 class WorkerPool {
  public:
-  // fresh_instance: every request gets a Guest in its state right after start (a used one restored by
+  // fresh_instance: every call gets a Guest in its state right after start (a used one restored by
   // Guest::Recycle, else a new one) and a new WASI context; a replaced one is dropped without OnStop.
-  WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store, GuestSettings settings, Metrics& metrics,
+  WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store, GuestSettings settings, InstanceMetrics& metrics,
              bool fresh_instance);
   ~WorkerPool();
 
@@ -38,13 +38,20 @@ class WorkerPool {
   // Waits until every worker's loop returned and its guest stopped. Idempotent.
   void Join();
 
-  // Serves one request with the calling worker's guest (replacing it first when the module was reloaded or the
-  // guest is unusable). Must be called on a worker thread, from loop. Never fails: errors become 5xx replies.
-  HttpReply Serve(Route route, const HttpRequest& request);
+  // The calling worker's guest for the next call, replaced first when the module was reloaded or the guest is
+  // unusable (and, with fresh instances, restored or replaced after its last call). Must be called on a worker
+  // thread, from loop, and followed by Release with how the call ended. Errors: kInternal off a worker thread, or
+  // why no guest could be started.
+  Result<Guest*> Acquire();
+  // Records how the call on the guest Acquire gave ended: a trap or timeout discards the guest.
+  void Release(Outcome outcome);
 
   // Gives the calling worker its next guest now if it has none (after a trap, or with fresh instances), so that
-  // the next request does not wait for it. Call it once the reply is sent. Does nothing off a worker thread.
+  // the next call does not wait for it. Call it once the answer is sent. Does nothing off a worker thread.
   void Prepare();
+
+  // The settings every guest is created with (linker, timeout, ...).
+  const GuestSettings& settings() const { return settings_; }
 
  private:
   struct Worker;
@@ -56,11 +63,11 @@ class WorkerPool {
   std::shared_ptr<Engine> engine_;
   const ModuleStore& store_;
   GuestSettings settings_;
-  Metrics& metrics_;
+  InstanceMetrics& metrics_;
   bool fresh_;
   std::vector<std::thread> threads_;
   std::mutex interrupts_mu_;
   std::vector<std::shared_ptr<InterruptHandle>> interrupts_;  // each worker's current guest's, by worker index
 };
 
-}  // namespace capsule::http
+}  // namespace capsule::serve

@@ -1,4 +1,4 @@
-#include "runners/http/reloader.h"
+#include "serve/reloader.h"
 
 #include <sys/stat.h>
 
@@ -6,11 +6,17 @@
 
 #include "capsule/loader.h"
 
-namespace capsule::http {
+namespace capsule::serve {
 
 Reloader::Reloader(std::shared_ptr<Engine> engine, ModuleStore& store, GuestSettings settings, CompileOptions compile,
-                   Metrics& metrics)
-    : engine_(std::move(engine)), store_(store), settings_(std::move(settings)), compile_(compile), metrics_(metrics) {
+                   Entries entries, InstanceMetrics& metrics, std::string program)
+    : engine_(std::move(engine)),
+      store_(store),
+      settings_(std::move(settings)),
+      compile_(compile),
+      entries_(entries),
+      metrics_(metrics),
+      program_(std::move(program)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -50,8 +56,8 @@ void Reloader::Watch(std::string path, std::chrono::milliseconds interval) {
       auto now = stamp();
       if (now == last || now.first < 0) continue;
       last = now;
-      queue_.emplace_back(path, [path](bool ok, std::string message) {
-        std::fprintf(stderr, "capsule-http: --watch: %s: %s\n", path.c_str(), message.c_str());
+      queue_.emplace_back(path, [path, program = program_](bool ok, std::string message) {
+        std::fprintf(stderr, "%s: --watch: %s: %s\n", program.c_str(), path.c_str(), message.c_str());
         (void)ok;
       });
       cv_.notify_all();
@@ -97,7 +103,7 @@ void Reloader::Reload(Context& context, const std::string& source, const Done& d
   };
   auto bytes = LoadModule(from);
   if (!bytes) return fail(bytes.error().message);
-  auto version = CompileModuleVersion(*engine_, *bytes, compile_, source);
+  auto version = CompileModuleVersion(*engine_, *bytes, compile_, source, entries_);
   if (!version) return fail(version.error().message);
   auto candidate = std::make_shared<const ModuleVersion>(*version);
   {
@@ -110,4 +116,4 @@ void Reloader::Reload(Context& context, const std::string& source, const Done& d
   done(true, "reloaded " + source + " (module version " + std::to_string(published->number) + ")");
 }
 
-}  // namespace capsule::http
+}  // namespace capsule::serve

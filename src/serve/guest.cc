@@ -1,8 +1,8 @@
-#include "runners/http/guest.h"
+#include "serve/guest.h"
 
-#include "capsule/host.h"
+#include "capsule/abi.h"
 
-namespace capsule::http {
+namespace capsule::serve {
 
 Result<std::unique_ptr<Guest>> Guest::Create(Context& context, std::shared_ptr<const ModuleVersion> version,
                                              const GuestSettings& settings) {
@@ -24,11 +24,11 @@ Result<std::unique_ptr<Guest>> Guest::Create(Context& context, std::shared_ptr<c
 
   const ModuleInfo& info = g->version_->module->info();
   if (info.ExportsFunc("_start")) {
-    auto code = RunWasiStart(*g->instance_, g->Options());
+    auto code = RunWasiStart(*g->instance_, g->call_options());
     if (!code) return Fail(code.error().code, "_start failed: " + code.error().message);
     if (*code != 0) return Fail(ErrorCode::kExit, "_start exited with code " + std::to_string(*code));
   } else if (info.ExportsFunc("_initialize")) {
-    auto r = g->instance_->Call("_initialize", {}, g->Options());
+    auto r = g->instance_->Call("_initialize", {}, g->call_options());
     if (!r) return Fail(r.error().code, "_initialize failed: " + r.error().message);
   }
   const char* hook = g->version_->abi.kind == AbiKind::kLegacy ? "OnLoad" : "OnStart";
@@ -44,7 +44,7 @@ Guest::~Guest() {
   wasi_.reset();
 }
 
-CallOptions Guest::Options() const {
+CallOptions Guest::call_options() const {
   CallOptions o;
   if (settings_->timeout) o.deadline = std::chrono::steady_clock::now() + *settings_->timeout;
   return o;
@@ -52,7 +52,7 @@ CallOptions Guest::Options() const {
 
 Status Guest::CallHook(const char* name) {
   if (!version_->module->info().ExportsFunc(name)) return Status::Ok();
-  auto r = instance_->Call(name, {}, Options());
+  auto r = instance_->Call(name, {}, call_options());
   if (!r) return r.take_error();
   return Status::Ok();
 }
@@ -73,42 +73,4 @@ void Guest::Stop() {
   (void)CallHook(version_->abi.kind == AbiKind::kLegacy ? "OnExit" : "OnStop");
 }
 
-HttpReply Guest::Serve(Route route, const HttpRequest& request, Outcome* outcome) {
-  *outcome = Outcome::kOk;
-  const CallOptions options = Options();
-  Result<Reply> reply = Fail(ErrorCode::kInternal, "unreachable");
-  const char* name = "callHandleHTTP";
-  if (route == Route::kHealth || route == Route::kMetrics) {
-    name = route == Route::kHealth ? "OnHealthCheck" : "OnMetrics";
-    reply = CallHttpHook(*instance_, name, options);
-  } else if (version_->abi.kind == AbiKind::kLegacy) {
-    name = "callHandleHttp";
-    const LegacyHttpShape shape = version_->abi.legacy_http;
-    if (shape == LegacyHttpShape::kRequestId) {  // the module fetches the request with hostRequestParamsGet
-      LegacyRequest legacy{next_request_id_++, request.body, JoinLegacyHeaders(request, shape), request.uri,
-                           request.method};
-      instance_->data().set<LegacyRequest>(&legacy);
-      reply = CallLegacyHandleHttp(*instance_, shape, request, legacy.id, options);
-      instance_->data().set<LegacyRequest>(nullptr);
-    } else {
-      reply = CallLegacyHandleHttp(*instance_, shape, request, 0, options);
-    }
-  } else {
-    reply = CallHandler(*instance_, name, EncodeHttpRequestJson(request), options);
-  }
-  if (!reply) {
-    const Error& e = reply.error();
-    if (e.code == ErrorCode::kInterrupted) {
-      *outcome = Outcome::kTimeout;
-      return TextReply(
-          504, "timeout: the module ran longer than --timeout=" + settings_->timeout_text + " and was interrupted\n");
-    }
-    *outcome = Outcome::kTrap;
-    return TextReply(500, std::string(e.code_name()) + ": " + e.message + "\n");
-  }
-  if (version_->abi.kind == AbiKind::kLegacy && route == Route::kHandler)
-    return DecodeLegacyHttpReply(*reply, version_->abi.legacy_http);
-  return DecodeHttpReply(*reply, name);
-}
-
-}  // namespace capsule::http
+}  // namespace capsule::serve

@@ -1,19 +1,21 @@
-// The module capsule-http serves: compiled once, shared by every worker, swapped atomically by a reload.
+// The module a long-running runner serves: compiled once, shared by every worker, swapped atomically by a reload.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "capsule/abi.h"
 #include "capsule/engine.h"
 #include "capsule/linker.h"
 
-namespace capsule::http {
+namespace capsule::serve {
 
-// One loaded module and what the server needs to know about it. Immutable once published.
+// One loaded module and what the runner needs to know about it. Immutable once published.
 struct ModuleVersion {
   std::shared_ptr<const Module> module;
   AbiInfo abi;
@@ -47,9 +49,15 @@ class ModuleStore {
   std::atomic<const ModuleVersion*> current_raw_{nullptr};
 };
 
-// Compiles wasm and detects its ABI. Errors: the engine's (kInvalidModule, kResourceLimit), kNotFound when the
-// module exports no HTTP handler (neither callHandleHTTP nor callHandleHttp).
-Result<ModuleVersion> CompileModuleVersion(Engine& engine, const std::vector<uint8_t>& wasm,
-                                           const CompileOptions& options, std::string source);
+// The exports a runner can serve a module through (any one is enough), and what to call them in an error.
+struct Entries {
+  std::string_view what;                    // "HTTP", "message"
+  std::span<const std::string_view> names;  // e.g. callHandleHTTP, callHandleHttp
+};
 
-}  // namespace capsule::http
+// Compiles wasm and detects its ABI. Errors: the engine's (kInvalidModule, kResourceLimit), kNotFound when the
+// module exports none of entries.names ("<source> exports no HTTP handler (callHandleHTTP or callHandleHttp)").
+Result<ModuleVersion> CompileModuleVersion(Engine& engine, const std::vector<uint8_t>& wasm,
+                                           const CompileOptions& options, std::string source, const Entries& entries);
+
+}  // namespace capsule::serve

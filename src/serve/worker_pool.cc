@@ -1,6 +1,6 @@
-#include "runners/http/worker_pool.h"
+#include "serve/worker_pool.h"
 
-namespace capsule::http {
+namespace capsule::serve {
 
 // What one worker thread owns. Reached through current_ while the thread runs the loop.
 struct WorkerPool::Worker {
@@ -14,7 +14,7 @@ struct WorkerPool::Worker {
 thread_local WorkerPool::Worker* WorkerPool::current_ = nullptr;
 
 WorkerPool::WorkerPool(std::shared_ptr<Engine> engine, const ModuleStore& store, GuestSettings settings,
-                       Metrics& metrics, bool fresh_instance)
+                       InstanceMetrics& metrics, bool fresh_instance)
     : engine_(std::move(engine)),
       store_(store),
       settings_(std::move(settings)),
@@ -90,23 +90,23 @@ void WorkerPool::Discard(Worker& w) {
   metrics_.AddInstances(-1);
 }
 
-HttpReply WorkerPool::Serve(Route route, const HttpRequest& request) {
+Result<Guest*> WorkerPool::Acquire() {
   Worker* w = current_;
+  if (w == nullptr || w->pool != this) return Fail(ErrorCode::kInternal, "a call was served off a worker thread");
   Status error = Status::Ok();
-  if (w == nullptr || w->pool != this)
-    error = Fail(ErrorCode::kInternal, "a request was served off a worker thread");
-  else
-    Replenish(*w, &error);
-  if (!error) return TextReply(500, "the module could not be started: " + error.error().message + "\n");
-  Outcome outcome;
-  HttpReply reply = w->guest->Serve(route, request, &outcome);
+  if (!Replenish(*w, &error)) return error.take_error();
+  return w->guest.get();
+}
+
+void WorkerPool::Release(Outcome outcome) {
+  Worker* w = current_;
+  if (w == nullptr || w->pool != this) return;
   if (outcome == Outcome::kTrap) metrics_.RecordTrap();
   if (outcome == Outcome::kTimeout) metrics_.RecordTimeout();
   if (outcome != Outcome::kOk)
     Discard(*w);
   else if (fresh_)
     w->used = true;
-  return reply;
 }
 
 void WorkerPool::Prepare() {
@@ -140,4 +140,4 @@ void WorkerPool::Run(size_t index, std::promise<Status>* ready, std::shared_futu
   w.context.reset();
 }
 
-}  // namespace capsule::http
+}  // namespace capsule::serve

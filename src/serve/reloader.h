@@ -1,7 +1,7 @@
-// Replaces the served module while the server runs: from a path or URL (POST /capsule/reload, POST
-// /load-wasm-module) or when the file changes (--watch). A candidate is compiled and test-started on the
-// reloader's own thread and engine Context; only a module that starts is published, so a bad module never
-// replaces a good one. Requests already running finish on the old module.
+// Replaces the served module while the runner runs: from a path or URL (capsule-http's POST /capsule/reload and POST
+// /load-wasm-module, the message runners' admin port) or when the file changes (--watch). A candidate is compiled and
+// test-started on the reloader's own thread and engine Context; only a module that starts is published, so a bad module
+// never replaces a good one. Requests already running finish on the old module.
 #pragma once
 
 #include <condition_variable>
@@ -12,11 +12,11 @@
 #include <string>
 #include <thread>
 
-#include "runners/http/guest.h"
-#include "runners/http/metrics.h"
-#include "runners/http/module_store.h"
+#include "serve/guest.h"
+#include "serve/instance_metrics.h"
+#include "serve/module_store.h"
 
-namespace capsule::http {
+namespace capsule::serve {
 
 // The reload thread (and the --watch thread). The candidate's test start runs its _start and OnStart.
 class Reloader {
@@ -24,8 +24,9 @@ class Reloader {
   // Receives the outcome of one reload: ok and a message (the new version, or why the old one stays).
   using Done = std::function<void(bool ok, std::string message)>;
 
+  // A candidate must export one of entries (see CompileModuleVersion); program names the runner in log lines.
   Reloader(std::shared_ptr<Engine> engine, ModuleStore& store, GuestSettings settings, CompileOptions compile,
-           Metrics& metrics);
+           Entries entries, InstanceMetrics& metrics, std::string program);
   ~Reloader();
 
   // Queues a reload from source (an http(s):// URL or a path); done is called on the reloader thread.
@@ -43,7 +44,9 @@ class Reloader {
   ModuleStore& store_;
   GuestSettings settings_;
   CompileOptions compile_;
-  Metrics& metrics_;
+  Entries entries_;
+  InstanceMetrics& metrics_;
+  std::string program_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<std::string, Done>> queue_;
@@ -51,4 +54,4 @@ class Reloader {
   std::thread thread_, watcher_;
 };
 
-}  // namespace capsule::http
+}  // namespace capsule::serve

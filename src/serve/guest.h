@@ -1,25 +1,28 @@
-// One module instance serving HTTP requests: its WASI context, its start (`_start`, then OnStart or legacy
-// OnLoad), its handler calls, and its stop (OnStop or legacy OnExit). Used by one worker thread only.
+// One started module instance of a long-running runner: its WASI context, its start (`_start`, then OnStart or
+// legacy OnLoad), its stop (OnStop or legacy OnExit) and its recycling. The runner's trigger (an HTTP request, a
+// message) calls the instance through it. Used by one worker thread only.
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "capsule/engine.h"
-#include "capsule/http_abi.h"
 #include "capsule/wasi.h"
-#include "runners/http/module_store.h"
+#include "serve/module_store.h"
 
-namespace capsule::http {
-
-// Which guest entry a request goes to.
-enum class Route { kHandler, kHealth, kMetrics };
+namespace capsule::serve {
 
 // How a guest call ended, for the worker's bookkeeping.
-enum class Outcome { kOk, kTrap, kTimeout };
+enum class Outcome {
+  kOk,       // answered (a guest-level failure included): the instance may serve again
+  kTrap,     // trapped, exited or broke the ABI: the instance is discarded
+  kTimeout,  // interrupted by --timeout: the instance is discarded
+};
 
-// What every Guest shares: the linker (WASI + Capsule host functions) and the per-call time limit.
+// What every Guest shares: the linker (WASI + host functions) and the per-call time limit.
 struct GuestSettings {
   std::shared_ptr<const Linker> linker;
   std::optional<std::chrono::milliseconds> timeout;  // per call; none when unset
@@ -37,9 +40,15 @@ class Guest {
                                                const GuestSettings& settings);
   ~Guest();
 
-  // Serves one request on route. Never fails: guest failures become 500, timeouts 504; *outcome says whether the
-  // instance may still be used (kOk) or must be discarded.
-  HttpReply Serve(Route route, const HttpRequest& request, Outcome* outcome);
+  // The instance, to call its handlers.
+  Instance& instance() { return *instance_; }
+  // Options for one call from now: the --timeout deadline.
+  CallOptions call_options() const;
+  // The settings the guest was created with.
+  const GuestSettings& settings() const { return *settings_; }
+  // A number for the next request, unique for this instance since its creation or last Recycle (legacy modules
+  // fetch their HTTP request by it).
+  uint32_t NextRequestId() { return next_request_id_++; }
 
   // Calls OnStop (current) or OnExit (legacy) when exported, ignoring its errors.
   void Stop();
@@ -58,7 +67,6 @@ class Guest {
 
  private:
   Guest() = default;
-  CallOptions Options() const;
   Status CallHook(const char* name);
 
   std::shared_ptr<const ModuleVersion> version_;
@@ -70,4 +78,4 @@ class Guest {
   uint32_t next_request_id_ = 1;
 };
 
-}  // namespace capsule::http
+}  // namespace capsule::serve
