@@ -32,18 +32,6 @@ void AppendScalar(std::string& out, std::string_view name, std::string_view type
   AppendSample(out, name, {}, value);
 }
 
-uint64_t ShardedCounter::Total() const {
-  uint64_t sum = 0;
-  for (const auto& s : shards_) sum += s.value.load(std::memory_order_relaxed);
-  return sum;
-}
-
-int64_t ShardedGauge::Total() const {
-  int64_t sum = 0;
-  for (const auto& s : shards_) sum += s.value.load(std::memory_order_relaxed);
-  return sum;
-}
-
 void LatencyHistogram::Record(double seconds) {
   Shard& shard = shards_[ThreadShard()];
   size_t i = 0;

@@ -24,31 +24,26 @@ void AppendSample(std::string& out, std::string_view name, std::string_view labe
 // A metric with one unlabelled sample: its header and its value.
 void AppendScalar(std::string& out, std::string_view name, std::string_view type, std::string_view help, double value);
 
-// A monotonic counter, sharded by thread.
-class ShardedCounter {
+// A number many threads add to, sharded by thread: a counter (uint64_t) or a gauge moved up and down (int64_t; a
+// thread's shard may go negative, the total is right).
+template <class T>
+class Sharded {
  public:
-  void Add(uint64_t n = 1) { shards_[ThreadShard()].value.fetch_add(n, std::memory_order_relaxed); }
-  uint64_t Total() const;
+  void Add(T delta = 1) { shards_[ThreadShard()].value.fetch_add(delta, std::memory_order_relaxed); }
+  T Total() const {
+    T sum = 0;
+    for (const auto& s : shards_) sum += s.value.load(std::memory_order_relaxed);
+    return sum;
+  }
 
  private:
   struct alignas(64) Shard {
-    std::atomic<uint64_t> value{0};
+    std::atomic<T> value{0};
   };
   std::array<Shard, kMetricShards> shards_{};
 };
-
-// A gauge moved up and down by many threads, sharded by thread (a thread's shard may go negative; the sum is right).
-class ShardedGauge {
- public:
-  void Add(int64_t delta) { shards_[ThreadShard()].value.fetch_add(delta, std::memory_order_relaxed); }
-  int64_t Total() const;
-
- private:
-  struct alignas(64) Shard {
-    std::atomic<int64_t> value{0};
-  };
-  std::array<Shard, kMetricShards> shards_{};
-};
+using ShardedCounter = Sharded<uint64_t>;
+using ShardedGauge = Sharded<int64_t>;
 
 // A latency histogram in seconds with fixed buckets from 0.5 ms to 5 s, sharded by thread.
 class LatencyHistogram {
