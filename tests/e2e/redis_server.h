@@ -4,35 +4,19 @@
 
 #include <string>
 
-#include <sys/types.h>
+#include "server_process.h"
 
 namespace capsule::testing {
 
-// Owns one redis-server process; stopped (SIGKILL) when destroyed.
-class RedisServer {
+// One redis-server process (see ServerProcess).
+class RedisServer : public ServerProcess {
  public:
   RedisServer();
-  ~RedisServer();
-  RedisServer(const RedisServer&) = delete;
-  RedisServer& operator=(const RedisServer&) = delete;
-
-  // Starts redis-server on port() and waits until it accepts connections. False when it did not come up in 10 s.
-  bool Start();
-  // Kills it (SIGKILL) and waits for it to exit.
-  void Stop();
-  int port() const { return port_; }
   // "redis://127.0.0.1:<port>/0".
-  std::string uri() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
-
- private:
-  int port_ = 0;
-  pid_t pid_ = -1;
+  std::string uri() const { return "redis://127.0.0.1:" + std::to_string(port()) + "/0"; }
 };
 
 // Whether redis-server is installed (scripts/setup.sh installs it).
 bool HaveRedisServer();
-
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreeLoopbackPort();
 
 }  // namespace capsule::testing
