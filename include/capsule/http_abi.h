@@ -48,8 +48,12 @@ std::string CanonicalHeaderName(std::string_view name);
 // fiber server did: names canonical (CanonicalHeaderName), one entry per name, the last value of a repeated one.
 std::string EncodeHttpRequestJson(const HttpRequest& request);
 
-// Decodes standard base64 (padding optional); nullopt-like false when the text is not base64.
+// Decodes standard base64 (padding optional; the URL-safe alphabet and line breaks accepted); false when the text is
+// not base64.
 bool DecodeBase64(std::string_view text, std::string* out);
+
+// Encodes bytes in standard base64 with padding.
+std::string EncodeBase64(std::string_view bytes);
 
 // The reply for a current-ABI answer (callHandleHTTP, OnHealthCheck, OnMetrics): `S`+response JSON gives its
 // StatusCode (0 -> 200), every header, and the body (TextBody base64-decoded when non-empty, else JSONBody

@@ -37,12 +37,26 @@ struct Policy {
   // Limits of the process-wide memory cache (hostCacheSet); 0 means no limit.
   uint64_t cache_max_entries = 0;
   uint64_t cache_max_bytes = 0;
+  // Subjects (NATS) and topics (MQTT) the messaging host functions may publish or send requests to, as patterns
+  // in the broker's own wildcards (NATS: `*` one token, `>` the rest; MQTT: `+` one level, `#` the rest). Empty:
+  // any, as in Capsule. Replies to the message being handled are always allowed.
+  std::vector<std::string> publish_allow;
 
   // Whether hostGetEnv may answer the variable `name`.
   bool EnvAllowed(std::string_view name) const;
   // Whether hostHTTP may connect to host (a name or an address, IPv6 without brackets) on port.
   bool HostAllowed(std::string_view host, int port) const;
+  // Whether a module may publish to subject on a broker of that protocol ("nats" or "mqtt").
+  bool PublishAllowed(std::string_view protocol, std::string_view subject) const;
 };
+
+// Whether subject matches pattern in NATS's wildcards: tokens split on '.', `*` matching one token, a final `>`
+// one or more.
+bool NatsSubjectMatch(std::string_view pattern, std::string_view subject);
+
+// Whether topic matches filter in MQTT's wildcards: levels split on '/', `+` matching one level, a final `#` any
+// number of levels (zero included).
+bool MqttTopicMatch(std::string_view filter, std::string_view topic);
 
 // Shell-style glob match (fnmatch without flags): `*`, `?`, `[...]`.
 bool GlobMatch(std::string_view pattern, std::string_view text);

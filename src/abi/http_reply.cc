@@ -11,15 +11,6 @@
 namespace capsule {
 namespace {
 
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
-
 HttpReply Failure(std::string message) {
   return TextReply(500, std::move(message));
 }
@@ -102,30 +93,6 @@ HttpReply TextReply(int status, std::string body, std::string content_type) {
   r.headers.emplace_back("Content-Type", std::move(content_type));
   r.body = std::move(body);
   return r;
-}
-
-bool DecodeBase64(std::string_view text, std::string* out) {
-  out->clear();
-  out->reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t i = 0;
-  for (; i < text.size() && text[i] != '='; ++i) {
-    int v = Base64Value(text[i]);
-    if (v < 0) {
-      if (text[i] == '\n' || text[i] == '\r') continue;
-      return false;
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  for (; i < text.size(); ++i)
-    if (text[i] != '=') return false;
-  return true;
 }
 
 HttpReply DecodeHttpReply(const Reply& reply, std::string_view export_name) {

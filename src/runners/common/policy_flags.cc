@@ -18,6 +18,10 @@ void PolicyFlags::Register(FlagSet& flags) {
   flags.Repeated("allow-host", &allow_hosts,
                  "hostHTTP may reach only hosts matching one of these globs, as HOST or HOST:PORT (default: any)",
                  "PATTERN");
+  flags.Repeated("allow-publish", &allow_publish,
+                 "the messaging host functions may publish only to subjects or topics matching one of these patterns, "
+                 "in the broker's wildcards (NATS * and >, MQTT + and #; default: any)",
+                 "PATTERN");
   flags.String("http-timeout", &http_timeout, "total time of one hostHTTP request, redirects included", "DURATION");
   flags.String("http-max-response", &http_max_response, "largest response body hostHTTP accepts", "SIZE");
   flags.String("cache-max-entries", &cache_max_entries, "most entries in the memory cache (default: no limit)", "N");
@@ -29,6 +33,7 @@ Result<Policy> PolicyFlags::ToPolicy() const {
   for (const auto& d : dirs) policy.dirs.push_back(ParseDirGrant(d));
   policy.env_allow = env_allow;
   policy.allow_hosts = allow_hosts;
+  policy.publish_allow = allow_publish;
   auto timeout = ParseDuration(http_timeout);
   if (!timeout) return Fail(ErrorCode::kInvalidArgument, "--http-timeout: " + timeout.error().message);
   policy.http_timeout = *timeout;

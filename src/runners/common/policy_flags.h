@@ -1,5 +1,5 @@
-// The capability flags every runner shares (--dir, --env-allow, --allow-host, --http-timeout, ...), turned into
-// one capsule::Policy.
+// The capability flags every runner shares (--dir, --env-allow, --allow-host, --allow-publish, --http-timeout, ...),
+// turned into one capsule::Policy.
 #pragma once
 
 #include <string>
@@ -13,9 +13,10 @@ namespace capsule::runners {
 
 // The flag values, as given.
 struct PolicyFlags {
-  std::vector<std::string> dirs;         // --dir HOST[:GUEST]
-  std::vector<std::string> env_allow;    // --env-allow PATTERN
-  std::vector<std::string> allow_hosts;  // --allow-host PATTERN
+  std::vector<std::string> dirs;           // --dir HOST[:GUEST]
+  std::vector<std::string> env_allow;      // --env-allow PATTERN
+  std::vector<std::string> allow_hosts;    // --allow-host PATTERN
+  std::vector<std::string> allow_publish;  // --allow-publish PATTERN
   std::string http_timeout = "10s";
   std::string http_max_response = "16MiB";
   std::string cache_max_entries;  // empty: no limit
