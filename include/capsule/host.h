@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capsule/linker.h"
+#include "capsule/message_abi.h"
 #include "capsule/policy.h"
 #include "capsule/result.h"
 
@@ -62,6 +63,38 @@ struct RedisConfig {
 // malformed value.
 Result<RedisConfig> RedisConfigFromEnv(const EnvLookup& lookup);
 
+// The broker connection of a message runner (capsule-nats, capsule-mqtt), shared with the messaging host functions
+// of its modules (HostOptions::broker). Thread-safe: every worker's guest calls it.
+class MessageBroker {
+ public:
+  virtual ~MessageBroker() = default;
+  // "nats" or "mqtt": which host functions it serves (hostNats*, hostMqtt*).
+  virtual std::string_view protocol() const = 0;
+  // The server as the runner was given it (hostNatsGetServer, hostMqttGetServer).
+  virtual std::string server() const = 0;
+  // The subject or topic the runner subscribes to (hostNatsGetSubject, hostMqttGetTopic).
+  virtual std::string subscription() const = 0;
+  // MQTT: the subscriber's client id (hostMqttGetClientId); empty for NATS.
+  virtual std::string client_id() const = 0;
+  // Publishes data to subject (topic) with headers (NATS headers, MQTT 5 user properties). The host functions check
+  // Policy::PublishAllowed first. Errors: kIo when the broker cannot take it.
+  virtual Status Publish(std::string_view subject, std::string_view data, const MessageHeaders& headers) = 0;
+  // NATS request/reply: the reply's payload. Errors: kIo for no responders, a timeout, a closed connection;
+  // kInvalidArgument when the protocol has no request/reply.
+  virtual Result<std::string> Request(std::string_view subject, std::string_view data,
+                                      std::chrono::milliseconds timeout) = 0;
+};
+
+// The message a module's handler is serving now. The runner points the instance at it
+// (instance.data().set<MessageCall>(&call)) for the duration of the handler call; hostNatsReply answers it.
+struct MessageCall {
+  const Message* message = nullptr;
+  // Sends data as the reply to message (to its reply subject or response topic). Errors: kIo.
+  std::function<Status(std::string_view data)> reply;
+  // Set once the module replied itself (hostNatsReply): the runner then sends no reply of its own.
+  bool replied = false;
+};
+
 // What the host functions use. Copied into the linker's functions; defaults behave like Capsule, except that
 // files are confined to the working directory.
 struct HostOptions {
@@ -78,6 +111,12 @@ struct HostOptions {
   std::string talk_reply = "Hello \xF0\x9F\x98\x80 I'm the host";
   // hostGetHostInformation's answer (legacy modules).
   std::string host_information;
+  // The runner's broker connection (capsule-nats, capsule-mqtt); null in other runners, where hostNatsPublish and
+  // the like answer an error and only hostNatsConnectPublish / Request and hostMqttConnectPublish, which connect
+  // on their own, work.
+  std::shared_ptr<MessageBroker> broker;
+  // How long hostNatsConnectPublish / Request and hostMqttConnectPublish may take to connect and publish.
+  std::chrono::milliseconds broker_connect_timeout{5000};
 };
 
 // The HTTP request a legacy `callHandleHttp(reqId)` call answers. The runner points the instance at it
@@ -100,8 +139,10 @@ void DefineCapsuleHostFunction(Linker& linker, std::string name, size_t param_co
 
 // Registers every Capsule host function this library provides (src/host/groups.inc lists the groups): hostPrintString,
 // hostLogString, hostTalk, hostGetEnv, hostReadFile, hostWriteFile, hostHTTP, hostCacheSet/Get/Del/Keys,
-// hostRedisSet/Get/Del/Keys, and for legacy modules hostRequestParamsGet, hostGetHostInformation, hostHttp,
-// hostMemorySet/Get/Keys, hostCouchBaseQuery (not supported: an error result).
+// hostRedisSet/Get/Del/Keys, hostNatsPublish/Request/Reply/GetSubject/GetServer/ConnectPublish/ConnectRequest,
+// hostMqttPublish/GetTopic/GetServer/GetClientId/ConnectPublish (docs/messaging.md), and for legacy modules
+// hostRequestParamsGet, hostGetHostInformation, hostHttp, hostMemorySet/Get/Keys, hostCouchBaseQuery (not
+// supported: an error result).
 void AddCapsuleHostFunctions(Linker& linker, const HostOptions& options = {});
 
 }  // namespace capsule

@@ -38,6 +38,7 @@ struct Message {
   std::string stream;       // JetStream: the stream it comes from; empty for core NATS and MQTT
   uint64_t sequence = 0;    // JetStream: its stream sequence
   uint64_t deliveries = 0;  // JetStream: how many times it was delivered, this time included (1 the first time)
+  std::string correlation_data;  // MQTT 5: what a reply to it must carry back (not shown to the module)
 };
 
 // The entry a module serves messages through.

@@ -78,12 +78,40 @@ std::string Slurp(const std::string& path) {
 TEST(HostFunctions, RegisteredForEverySignatureGeneration) {
   Linker linker;
   AddCapsuleHostFunctions(linker);
-  for (const char* name : {"hostPrintString",        "hostLogString",     "hostTalk",      "hostGetEnv",
-                           "hostReadFile",           "hostWriteFile",     "hostHTTP",      "hostCacheSet",
-                           "hostCacheGet",           "hostCacheDel",      "hostCacheKeys", "hostRedisSet",
-                           "hostRedisGet",           "hostRedisDel",      "hostRedisKeys", "hostRequestParamsGet",
-                           "hostGetHostInformation", "hostHttp",          "hostMemorySet", "hostMemoryGet",
-                           "hostMemoryKeys",         "hostCouchBaseQuery"}) {
+  for (const char* name : {"hostPrintString",
+                           "hostLogString",
+                           "hostTalk",
+                           "hostGetEnv",
+                           "hostReadFile",
+                           "hostWriteFile",
+                           "hostHTTP",
+                           "hostCacheSet",
+                           "hostCacheGet",
+                           "hostCacheDel",
+                           "hostCacheKeys",
+                           "hostRedisSet",
+                           "hostRedisGet",
+                           "hostRedisDel",
+                           "hostRedisKeys",
+                           "hostRequestParamsGet",
+                           "hostGetHostInformation",
+                           "hostHttp",
+                           "hostMemorySet",
+                           "hostMemoryGet",
+                           "hostMemoryKeys",
+                           "hostCouchBaseQuery",
+                           "hostNatsPublish",
+                           "hostNatsRequest",
+                           "hostNatsReply",
+                           "hostNatsGetSubject",
+                           "hostNatsGetServer",
+                           "hostNatsConnectPublish",
+                           "hostNatsConnectRequest",
+                           "hostMqttPublish",
+                           "hostMqttGetTopic",
+                           "hostMqttGetServer",
+                           "hostMqttGetClientId",
+                           "hostMqttConnectPublish"}) {
     int with_result = 0, without = 0;
     for (const auto& def : linker.definitions()) {
       if (def->module != "env" || def->name != name) continue;

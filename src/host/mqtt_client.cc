@@ -1,0 +1,296 @@
+#include "host/mqtt_client.h"
+
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace capsule::host {
+namespace {
+
+void InitLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] { mosquitto_lib_init(); });
+}
+
+struct PropertiesDeleter {
+  void operator()(mosquitto_property* p) const { mosquitto_property_free_all(&p); }
+};
+using Properties = std::unique_ptr<mosquitto_property, PropertiesDeleter>;
+
+Error MosquittoFailure(const std::string& what, int rc) {
+  const ErrorCode code = rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_MALFORMED_UTF8 ||
+                                 rc == MOSQ_ERR_QOS_NOT_SUPPORTED || rc == MOSQ_ERR_OVERSIZE_PACKET
+                             ? ErrorCode::kInvalidArgument
+                             : ErrorCode::kIo;
+  std::string reason = mosquitto_strerror(rc);
+  if (rc == MOSQ_ERR_ERRNO) reason = std::strerror(errno);
+  return Fail(code, what + ": " + reason);
+}
+
+// Copies a libmosquitto string the library allocated, and frees it.
+std::string Take(char* s) {
+  std::string out = s ? s : "";
+  std::free(s);
+  return out;
+}
+
+}  // namespace
+
+// What the network thread and the callers share.
+struct MqttConnection::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool connected = false;
+  bool connack = false;        // a CONNACK (or a failure to get one) arrived since Connect began
+  int connack_rc = 0;          // its reason code
+  uint64_t pending = 0;        // publishes not yet sent (QoS 0) or acknowledged
+  std::map<int, int> subacks;  // message id -> granted QoS (or a failure code >= 0x80)
+  std::vector<std::pair<std::string, int>> subscriptions;  // made again when a reconnection lost the session
+};
+
+Result<MqttAddress> ParseMqttUrl(std::string_view url) {
+  MqttAddress a;
+  std::string_view rest = url;
+  if (const size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
+    const std::string_view name = rest.substr(0, scheme);
+    if (name == "ssl" || name == "mqtts" || name == "tls") {
+      a.tls = true;
+      a.port = 8883;
+    } else if (name != "tcp" && name != "mqtt") {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "unsupported MQTT URL scheme \"" + std::string(name) + "\" (tcp://, mqtt://, ssl://, mqtts://)");
+    }
+    rest.remove_prefix(scheme + 3);
+  }
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (const size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    const std::string_view credentials = rest.substr(0, at);
+    const size_t colon = credentials.find(':');
+    a.username = std::string(credentials.substr(0, colon));
+    if (colon != std::string_view::npos) a.password = std::string(credentials.substr(colon + 1));
+    rest.remove_prefix(at + 1);
+  }
+  std::string_view host = rest;
+  const size_t colon = rest.rfind(':');
+  const size_t bracket = rest.find(']');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || bracket < colon)) {
+    host = rest.substr(0, colon);
+    const std::string port(rest.substr(colon + 1));
+    char* end = nullptr;
+    const long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || p <= 0 || p > 65535)
+      return Fail(ErrorCode::kInvalidArgument, "bad port in MQTT URL \"" + std::string(url) + "\"");
+    a.port = static_cast<int>(p);
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) return Fail(ErrorCode::kInvalidArgument, "no host in MQTT URL \"" + std::string(url) + "\"");
+  a.host = std::string(host);
+  return a;
+}
+
+MqttConnection::MqttConnection(MqttConnectOptions options)
+    : options_(std::move(options)), state_(std::make_unique<State>()) {}
+
+Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptions options) {
+  InitLibrary();
+  auto address = ParseMqttUrl(options.url);
+  if (!address) return address.take_error();
+  if (options.client_id.empty() && !options.clean_session)
+    return Fail(ErrorCode::kInvalidArgument, "a persistent MQTT session needs a client id");
+  std::unique_ptr<MqttConnection> c(new MqttConnection(std::move(options)));
+  const MqttConnectOptions& o = c->options_;
+  c->mosq_ = mosquitto_new(o.client_id.empty() ? nullptr : o.client_id.c_str(), o.clean_session, c.get());
+  if (!c->mosq_)
+    return Fail(ErrorCode::kInternal, std::string("cannot create an MQTT client: ") + std::strerror(errno));
+  mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, o.mqtt5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+  mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
+  const std::string& user = o.username.empty() ? address->username : o.username;
+  const std::string& password = o.password.empty() ? address->password : o.password;
+  if (!user.empty())
+    if (int rc = mosquitto_username_pw_set(c->mosq_, user.c_str(), password.empty() ? nullptr : password.c_str()))
+      return MosquittoFailure("bad MQTT user name or password", rc);
+  if (address->tls || !o.ca_file.empty() || !o.cert_file.empty()) {
+    const char* ca = o.ca_file.empty() ? nullptr : o.ca_file.c_str();
+    if (int rc = mosquitto_tls_set(c->mosq_, ca, ca ? nullptr : "/etc/ssl/certs",
+                                   o.cert_file.empty() ? nullptr : o.cert_file.c_str(),
+                                   o.key_file.empty() ? nullptr : o.key_file.c_str(), nullptr))
+      return MosquittoFailure("cannot set up TLS for MQTT", rc);
+  }
+  mosquitto_reconnect_delay_set(c->mosq_, 1, 5, true);
+  mosquitto_connect_v5_callback_set(
+      c->mosq_, [](struct mosquitto* m, void* self, int rc, int flags, const mosquitto_property* props) {
+        OnConnect(m, self, rc, flags, props);
+      });
+  mosquitto_disconnect_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, int rc, const mosquitto_property*) {
+    auto* conn = static_cast<MqttConnection*>(self);
+    {
+      std::lock_guard lock(conn->state_->mu);
+      conn->state_->connected = false;
+    }
+    conn->state_->cv.notify_all();
+    if (conn->options_.on_connection)
+      conn->options_.on_connection(false, rc == 0 ? "disconnected" : mosquitto_strerror(rc));
+  });
+  mosquitto_publish_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, int, int, const mosquitto_property*) {
+    auto* conn = static_cast<MqttConnection*>(self);
+    {
+      std::lock_guard lock(conn->state_->mu);
+      if (conn->state_->pending) --conn->state_->pending;
+    }
+    conn->state_->cv.notify_all();
+  });
+  mosquitto_subscribe_v5_callback_set(
+      c->mosq_, [](struct mosquitto*, void* self, int mid, int count, const int* granted, const mosquitto_property*) {
+        auto* conn = static_cast<MqttConnection*>(self);
+        {
+          std::lock_guard lock(conn->state_->mu);
+          conn->state_->subacks[mid] = count > 0 ? granted[0] : 0x80;
+        }
+        conn->state_->cv.notify_all();
+      });
+  mosquitto_message_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* msg,
+                                                 const mosquitto_property* props) {
+    auto* conn = static_cast<MqttConnection*>(self);
+    if (!conn->options_.on_message) return;
+    Message m;
+    m.protocol = "mqtt";
+    m.subject = msg->topic ? msg->topic : "";
+    m.data.assign(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen));
+    m.qos = msg->qos;
+    m.retain = msg->retain;
+    char* response = nullptr;
+    if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC, &response, false)) m.reply = Take(response);
+    void* correlation = nullptr;
+    uint16_t correlation_len = 0;
+    if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &correlation, &correlation_len, false)) {
+      m.correlation_data.assign(static_cast<const char*>(correlation), correlation_len);
+      std::free(correlation);
+    }
+    bool skip = false;
+    for (const mosquitto_property* p = props;;) {
+      char *name = nullptr, *value = nullptr;
+      p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &name, &value, skip);
+      if (!p) break;
+      m.headers.emplace_back(Take(name), Take(value));
+      skip = true;
+    }
+    conn->options_.on_message(std::move(m));
+  });
+
+  Properties connect_props;
+  if (o.mqtt5 && !o.clean_session) {  // MQTT 5 ends a session at disconnection unless it says otherwise
+    mosquitto_property* p = nullptr;
+    mosquitto_property_add_int32(&p, MQTT_PROP_SESSION_EXPIRY_INTERVAL, UINT32_MAX);
+    connect_props.reset(p);
+  }
+  const std::string where = address->host + ":" + std::to_string(address->port);
+  if (int rc = mosquitto_connect_bind_v5(c->mosq_, address->host.c_str(), address->port, o.keepalive_seconds, nullptr,
+                                         connect_props.get()))
+    return MosquittoFailure("cannot connect to MQTT broker " + where, rc);
+  if (int rc = mosquitto_loop_start(c->mosq_)) return MosquittoFailure("cannot start the MQTT network thread", rc);
+  std::unique_lock lock(c->state_->mu);
+  if (!c->state_->cv.wait_for(lock, o.connect_timeout, [&] { return c->state_->connack; }))
+    return Fail(ErrorCode::kIo, "the MQTT broker " + where + " did not answer the connection within " +
+                                    std::to_string(o.connect_timeout.count()) + " ms");
+  if (c->state_->connack_rc != 0)
+    return Fail(ErrorCode::kIo, "the MQTT broker " + where + " refused the connection: " +
+                                    (o.mqtt5 ? mosquitto_reason_string(c->state_->connack_rc)
+                                             : mosquitto_connack_string(c->state_->connack_rc)));
+  lock.unlock();
+  if (!o.reconnect) mosquitto_reconnect_delay_set(c->mosq_, UINT32_MAX / 2, UINT32_MAX / 2, false);
+  return c;
+}
+
+void MqttConnection::OnConnect(struct mosquitto* m, void* self, int rc, int flags, const void*) {
+  auto* conn = static_cast<MqttConnection*>(self);
+  std::vector<std::pair<std::string, int>> again;
+  {
+    std::lock_guard lock(conn->state_->mu);
+    conn->state_->connack = true;
+    conn->state_->connack_rc = rc;
+    conn->state_->connected = rc == 0;
+    if (rc == 0 && !(flags & 1)) again = conn->state_->subscriptions;  // the broker kept no session
+  }
+  conn->state_->cv.notify_all();
+  for (const auto& [filter, qos] : again) mosquitto_subscribe_v5(m, nullptr, filter.c_str(), qos, 0, nullptr);
+  if (conn->options_.on_connection)
+    conn->options_.on_connection(rc == 0, rc == 0 ? "connected" : mosquitto_reason_string(rc));
+}
+
+MqttConnection::~MqttConnection() {
+  if (!mosq_) return;
+  mosquitto_disconnect_v5(mosq_, 0, nullptr);
+  mosquitto_loop_stop(mosq_, false);
+  mosquitto_destroy(mosq_);
+}
+
+bool MqttConnection::connected() const {
+  std::lock_guard lock(state_->mu);
+  return state_->connected;
+}
+
+Status MqttConnection::Subscribe(const std::string& filter, int qos) {
+  int mid = 0;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->subscriptions.emplace_back(filter, qos);
+  }
+  if (int rc = mosquitto_subscribe_v5(mosq_, &mid, filter.c_str(), qos, 0, nullptr))
+    return MosquittoFailure("cannot subscribe to " + filter, rc);
+  std::unique_lock lock(state_->mu);
+  if (!state_->cv.wait_for(lock, options_.connect_timeout, [&] { return state_->subacks.count(mid) > 0; }))
+    return Fail(ErrorCode::kIo, "the MQTT broker did not acknowledge the subscription to " + filter);
+  const int granted = state_->subacks[mid];
+  state_->subacks.erase(mid);
+  if (granted >= 0x80) return Fail(ErrorCode::kIo, "the MQTT broker refused the subscription to " + filter);
+  return Status::Ok();
+}
+
+Status MqttConnection::Publish(std::string_view topic, std::string_view data, int qos, bool retain,
+                               const MqttPublishProperties& properties) {
+  if (qos < 0 || qos > 2) return Fail(ErrorCode::kInvalidArgument, "MQTT QoS must be 0, 1 or 2");
+  Properties props;
+  if (options_.mqtt5) {
+    mosquitto_property* p = nullptr;
+    if (!properties.response_topic.empty())
+      mosquitto_property_add_string(&p, MQTT_PROP_RESPONSE_TOPIC, properties.response_topic.c_str());
+    if (!properties.correlation_data.empty())
+      mosquitto_property_add_binary(&p, MQTT_PROP_CORRELATION_DATA, properties.correlation_data.data(),
+                                    static_cast<uint16_t>(std::min<size_t>(properties.correlation_data.size(), 65535)));
+    for (const auto& [name, value] : properties.user_properties)
+      mosquitto_property_add_string_pair(&p, MQTT_PROP_USER_PROPERTY, name.c_str(), value.c_str());
+    props.reset(p);
+  }
+  const std::string t(topic);
+  {
+    std::lock_guard lock(state_->mu);
+    ++state_->pending;
+  }
+  int rc = mosquitto_publish_v5(mosq_, nullptr, t.c_str(), static_cast<int>(data.size()), data.data(), qos, retain,
+                                props.get());
+  if (rc != MOSQ_ERR_SUCCESS) {
+    {
+      std::lock_guard lock(state_->mu);
+      --state_->pending;
+    }
+    state_->cv.notify_all();
+    return MosquittoFailure("cannot publish to " + t, rc);
+  }
+  return Status::Ok();
+}
+
+Status MqttConnection::WaitForPublishes(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mu);
+  if (!state_->cv.wait_for(lock, timeout, [&] { return state_->pending == 0; }))
+    return Fail(ErrorCode::kIo, std::to_string(state_->pending) + " MQTT publishes still unacknowledged after " +
+                                    std::to_string(timeout.count()) + " ms");
+  return Status::Ok();
+}
+
+}  // namespace capsule::host
