@@ -16,6 +16,9 @@
 // - Escaping a preopen returns NOTCAPABLE, as does creating a symlink with an absolute target.
 // - Rights are tracked and enforced (NOTCAPABLE when missing); path_open may ask only for rights within the
 //   directory's inheriting rights; fd_fdstat_set_rights only drops rights.
+// - A directory fd holds only rights a directory can use: never FD_SEEK, FD_TELL, FD_READ or FD_WRITE, even when
+//   path_open asked for them. Opening a directory with a write right (FD_WRITE, FD_DATASYNC, FD_ALLOCATE,
+//   FD_FILESTAT_SET_SIZE) returns ISDIR, with or without OFLAGS_DIRECTORY.
 // - fd_fdstat_set_flags changes APPEND and NONBLOCK on fds the guest opened; sync flags, and any change on the
 //   host's stdio fds, return NOTSUP.
 // - Writing to a pipe or socket whose reader is gone returns PIPE; the host never gets SIGPIPE.

@@ -28,9 +28,9 @@ int HostOpenFlags(uint32_t dirflags, uint32_t oflags, uint64_t rights_base, uint
   int flags = O_NOCTTY;
   bool read = rights_base & kReadRights;
   bool write = rights_base & kWriteRights;
-  if (oflags & kOflagDirectory) {
-    flags |= O_RDONLY | O_DIRECTORY;
-  } else if (read && write) {
+  // A directory opened for writing fails with EISDIR, with or without O_DIRECTORY.
+  if (oflags & kOflagDirectory) flags |= O_DIRECTORY;
+  if (read && write) {
     flags |= O_RDWR;
   } else if (write) {
     flags |= O_WRONLY;
@@ -50,8 +50,10 @@ int HostOpenFlags(uint32_t dirflags, uint32_t oflags, uint64_t rights_base, uint
 }  // namespace
 
 // Rights: the new fd gets what the guest asked for, which must lie within the directory's inheriting rights
-// (else NOTCAPABLE, as in wasmtime and node). The host file is opened for reading and/or writing according to
-// those rights. A FIFO never blocks the open: it is opened non-blocking, then switched back unless asked for.
+// (else NOTCAPABLE, as in wasmtime and node); a directory keeps only those of BaseRights(kDirectory), so never
+// FD_SEEK or FD_TELL. The host file is opened for reading and/or writing according to those rights: write rights on
+// a directory fail with ISDIR. A FIFO never blocks the open: it is opened non-blocking, then switched back unless
+// asked for.
 Errno PathOpen(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len, uint32_t oflags,
                uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags, uint32_t fd_out) {
   if (oflags & ~uint32_t{kOflagCreat | kOflagDirectory | kOflagExcl | kOflagTrunc}) return Errno::kInval;
@@ -78,7 +80,7 @@ Errno PathOpen(Call& c, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t 
   struct stat st;
   if (Errno r = StatFd(file.get(), &st, &entry.type); r != Errno::kSuccess) return r;
   entry.host_fd = file.get();
-  entry.rights_base = rights_base;
+  entry.rights_base = entry.type == FileType::kDirectory ? rights_base & BaseRights(FileType::kDirectory) : rights_base;
   entry.rights_inheriting = rights_inheriting;
   uint32_t new_fd;
   if (Errno r = c.wasi.fds.Insert(std::move(entry), &new_fd); r != Errno::kSuccess) return r;

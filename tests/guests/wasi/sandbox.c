@@ -6,13 +6,16 @@
 
 #define PRE 3
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
-#define ALL_FILE_RIGHTS                                                                             \
-  (__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_TELL | \
-   __WASI_RIGHTS_FD_FILESTAT_GET | __WASI_RIGHTS_FD_READDIR)
+#define READ_RIGHTS                                                                                        \
+  (__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_TELL | __WASI_RIGHTS_FD_FILESTAT_GET | \
+   __WASI_RIGHTS_FD_READDIR)
+#define ALL_FILE_RIGHTS (READ_RIGHTS | __WASI_RIGHTS_FD_WRITE)
 
 static int Open(const char* path, __wasi_lookupflags_t lookup, __wasi_oflags_t oflags) {
   __wasi_fd_t fd;
-  int e = __wasi_path_open(PRE, lookup, path, oflags, ALL_FILE_RIGHTS, 0, 0, &fd);
+  // Like opendir(): a directory cannot be opened for writing.
+  __wasi_rights_t rights = oflags & __WASI_OFLAGS_DIRECTORY ? READ_RIGHTS : ALL_FILE_RIGHTS;
+  int e = __wasi_path_open(PRE, lookup, path, oflags, rights, 0, 0, &fd);
   if (e == 0 && __wasi_fd_close(fd) != 0) return -2;
   return e;
 }
