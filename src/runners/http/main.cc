@@ -12,6 +12,7 @@
 #include "runners/common/flags.h"
 #include "runners/common/module_source_flags.h"
 #include "runners/common/policy_flags.h"
+#include "runners/common/serving_flags.h"
 #include "runners/http/server.h"
 
 namespace capsule::http {
@@ -40,12 +41,12 @@ void PrintError(const std::string& message) {
 }
 
 int Main(const std::vector<std::string>& args) {
-  std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, workers, timeout, max_memory, max_body = "8MiB";
-  std::string drain_timeout = "30s";
+  std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, max_body = "8MiB";
   std::string faas, parent, module_name, module_revision;
-  bool version = false, fresh = false, access_log = false, watch = false;
+  bool version = false;
   runners::PolicyFlags policy_flags;
   runners::ModuleSourceFlags module;
+  runners::ServingFlags serving;
   runners::FlagSet flags("capsule-http", kSynopsis);
   module.Register(flags);
   flags.String("httpPort", &port, "port to listen on; empty: a free port (printed)", "PORT");
@@ -53,20 +54,8 @@ int Main(const std::vector<std::string>& args) {
   flags.String("crt", &crt, "TLS certificate chain (PEM); with --key, serve HTTPS", "FILE");
   flags.String("key", &key, "TLS private key (PEM)", "FILE");
   flags.String("stopAfter", &stop_after, "stop after this long without a request (seconds, or 500ms, 2m)", "DURATION");
-  flags.String("workers", &workers,
-               "worker threads, each with its own event loop, engine context and warm instance (default: the "
-               "cores)",
-               "N");
-  flags.Bool("fresh-instance", &fresh,
-             "give every request an instance in its just-started state (restored or new): no state survives "
-             "a request");
-  flags.String("timeout", &timeout, "interrupt a request's guest call after this long: 504 (e.g. 1s)", "DURATION");
-  flags.String("max-memory", &max_memory, "cap each instance's linear memory (e.g. 64MiB)", "SIZE");
+  serving.Register(flags, "request");
   flags.String("max-body", &max_body, "largest request body accepted; larger gets 413", "SIZE");
-  flags.String("drain-timeout", &drain_timeout,
-               "on SIGINT/SIGTERM, wait this long for requests in flight, then interrupt them", "DURATION");
-  flags.Bool("access-log", &access_log, "print one JSON line per request on stderr");
-  flags.Bool("watch", &watch, "reload the module when --wasm changes");
   policy_flags.Register(flags);
   flags.String("faas", &faas, "Capsule's FaaS mode (not served by this command)", "BOOL");
   flags.String("parentEndpoint", &parent, "Capsule FaaS flag (ignored)", "URL");
@@ -92,7 +81,7 @@ int Main(const std::vector<std::string>& args) {
   server_options.host = host;
   server_options.crt = crt;
   server_options.key = key;
-  server_options.access_log = access_log;
+  server_options.access_log = serving.access_log;
   if (const char* token = std::getenv("CAPSULE_RELOAD_TOKEN")) server_options.reload_token = token;
   if (!port.empty()) {
     char* end = nullptr;
@@ -108,11 +97,21 @@ int Main(const std::vector<std::string>& args) {
     PrintError(policy.error().message);
     return 2;
   }
+  auto values = serving.Parse();
+  if (!values) {
+    PrintError(values.error().message);
+    return 2;
+  }
+  const bool fresh = serving.fresh_instance;
+  const size_t worker_count = values->workers;
   serve::GuestSettings settings;
   settings.recycle = fresh;
+  settings.timeout = values->timeout;
+  settings.timeout_text = serving.timeout;
   for (const auto& d : policy->dirs) settings.preopens.push_back({d.host, d.guest});
   CompileOptions compile;
-  size_t worker_count = std::max(1u, std::thread::hardware_concurrency());
+  compile.max_memory_pages = values->max_memory_pages;
+  server_options.drain_limit = values->drain_timeout;
   {
     auto bad = [](const std::string& flag, const Error& e) {
       PrintError("--" + flag + ": " + e.message);
@@ -123,34 +122,9 @@ int Main(const std::vector<std::string>& args) {
       if (!d) return bad("stopAfter", d.error());
       server_options.stop_after = *d;
     }
-    {
-      auto d = runners::ParseDuration(drain_timeout);
-      if (!d) return bad("drain-timeout", d.error());
-      server_options.drain_limit = *d;
-    }
-    if (!timeout.empty()) {
-      auto d = runners::ParseDuration(timeout);
-      if (!d) return bad("timeout", d.error());
-      settings.timeout = *d;
-      settings.timeout_text = timeout;
-    }
-    if (!max_memory.empty()) {
-      auto pages = runners::ParseMemoryPages(max_memory);
-      if (!pages) return bad("max-memory", pages.error());
-      compile.max_memory_pages = *pages;
-    }
     auto s = runners::ParseSize(max_body);
     if (!s) return bad("max-body", s.error());
     server_options.max_body = *s;
-    if (!workers.empty()) {
-      char* end = nullptr;
-      long n = std::strtol(workers.c_str(), &end, 10);
-      if (*end != '\0' || n < 1 || n > 1024) {
-        PrintError("--workers must be a number from 1 to 1024, got \"" + workers + "\"");
-        return 2;
-      }
-      worker_count = static_cast<size_t>(n);
-    }
   }
 
   auto bytes = LoadModule(module.ToSource());
@@ -181,7 +155,7 @@ int Main(const std::vector<std::string>& args) {
 
   serve::WorkerPool pool(*engine, store, settings, metrics.instances(), fresh);
   serve::Reloader reloader(*engine, store, settings, compile, kHttpEntries, metrics.instances(), "capsule-http");
-  if (watch) {
+  if (serving.watch) {
     if (module.wasm.empty()) {
       PrintError("--watch needs --wasm");
       return 2;

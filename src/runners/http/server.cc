@@ -11,15 +11,14 @@
 #include <boost/beast/http.hpp>
 #pragma GCC diagnostic pop
 #include <boost/beast/ssl.hpp>
-#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
 #include "runners/http/http_guest.h"
 #include "runners/http/reply_writer.h"
+#include "serve/reload_request.h"
 
 namespace capsule::http {
 namespace {
@@ -168,8 +167,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const bool get = req.method() == bhttp::verb::get;
     if (get && path == "/capsule/metrics")
       return Send(TextReply(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-    if (req.method() == bhttp::verb::post && (path == "/capsule/reload" || path == "/load-wasm-module"))
-      return Reload(req, std::string(path));
+    if (req.method() == bhttp::verb::post && serve::IsReloadPath(path)) return Reload(req, std::string(path));
     Route route = Route::kHandler;
     if (get && (path == "/health" || path == "/metrics")) {
       auto version = server_.store.Current();
@@ -200,28 +198,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Reload(const bhttp::request<bhttp::string_body>& req, const std::string& path) {
-    const std::string& token = server_.options.reload_token;
-    if (token.empty())
-      return Send(TextReply(403,
-                            "reload is disabled: start capsule-http with the environment variable "
-                            "CAPSULE_RELOAD_TOKEN set, and send it in the CAPSULE_RELOAD_TOKEN header\n"));
-    if (req["CAPSULE_RELOAD_TOKEN"] != token)
-      return Send(TextReply(401, "missing or wrong CAPSULE_RELOAD_TOKEN header\n"));
-    std::string source;
-    if (path == "/load-wasm-module") {
-      auto doc = nlohmann::json::parse(req.body(), nullptr, false);
-      if (doc.is_object()) {
-        for (const char* key : {"url", "path"})
-          if (source.empty() && doc.contains(key) && doc[key].is_string()) source = doc[key].get<std::string>();
-      }
-      if (source.empty()) return Send(TextReply(400, "expected a JSON body {\"url\":\"...\"} or {\"path\":\"...\"}\n"));
-    } else {
-      source = req.body();
-      while (!source.empty() && std::isspace(static_cast<unsigned char>(source.back()))) source.pop_back();
-      while (!source.empty() && std::isspace(static_cast<unsigned char>(source.front()))) source.erase(0, 1);
-      if (source.empty()) return Send(TextReply(400, "expected the module's URL or path as the request body\n"));
-    }
-    server_.reloader.Request(source, [self = this->shared_from_this()](bool ok, std::string message) {
+    const serve::ReloadRequest r =
+        serve::ParseReloadRequest(path, req.body(), req["CAPSULE_RELOAD_TOKEN"], server_.options.reload_token);
+    if (r.status) return Send(TextReply(r.status, r.message + "\n"));
+    server_.reloader.Request(r.source, [self = this->shared_from_this()](bool ok, std::string message) {
       asio::post(self->stream_.get_executor(), [self, ok, message = std::move(message)]() mutable {
         std::fprintf(stderr, "capsule-http: %s\n", message.c_str());
         self->Send(TextReply(ok ? 200 : 422, message + "\n"));
