@@ -21,6 +21,9 @@ packages=(
   nginx-light wrk python3
   # host-function tests: a real Redis server
   redis-server
+  # messaging: NATS (cnats) and MQTT (libmosquitto) clients; real brokers and the MQTT command-line clients for the
+  # tests and benchmarks
+  libnats-dev libmosquitto-dev nats-server mosquitto mosquitto-clients
   # runtime dependencies of libnode108 (V8 10.2), which is unpacked below when it cannot be installed
   libicu72 libuv1 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
 )
