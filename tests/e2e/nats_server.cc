@@ -20,8 +20,8 @@ bool HaveNatsServer() {
 NatsServer::NatsServer()
     : ServerProcess(kNatsServer,
                     [this](int port) {
-                      return std::vector<std::string>{"-a", "127.0.0.1", "-p", std::to_string(port), "-js", "-sd",
-                                                      store_dir_};
+                      return std::vector<std::string>{"-a",  "127.0.0.1", "-p",      std::to_string(port),
+                                                      "-js", "-sd",       store_dir_};
                     }),
       store_dir_(MakeTempDir()) {}
 

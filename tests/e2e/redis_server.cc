@@ -15,8 +15,8 @@ bool HaveRedisServer() {
 
 RedisServer::RedisServer()
     : ServerProcess(kRedisServer, [](int port) {
-        return std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                                        "--appendonly", "no", "--dir", "/tmp"};
+        return std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1", "--save",
+                                        "",       "--appendonly",       "no",     "--dir",     "/tmp"};
       }) {}
 
 }  // namespace capsule::testing
