@@ -125,7 +125,7 @@ void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
       reply = kind == AbiKind::kLegacy ? Published(kind, Nats(options)->subscription(), *data)
                                        : HostSuccess(kind, call->message->reply);
     }
-    return ReturnBytesToGuest(caller, a[2], a[3], reply);
+    return ReturnBytesToGuest(caller, a[3], a[4], reply);
   });
 
   // (ret): the subject and the server capsule-nats was started with; empty elsewhere.

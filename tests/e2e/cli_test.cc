@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "http_client.h"
 #include "process.h"
+#include "runner_process.h"
 #include "tiny_http_server.h"
 
 namespace capsule::testing {
@@ -80,9 +82,11 @@ TEST_F(CliTest, RunsLegacyModulesWithPositionalArguments) {
   r = Capsule({"--wasm=" + GuestPath("abi_legacy_v02"), "--", "env", "LEGACY_VAR"}, options);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "old school\n");
-  r = Capsule({"--mode=http", "--wasm=" + GuestPath("abi_legacy")});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("capsule-http"), std::string::npos);
+  // Capsule v0.3's -mode=http runs capsule-http (stopped here by its own --stopAfter).
+  r = Capsule({"--mode=http", "--wasm=" + GuestPath("abi_legacy"), "--httpPort=", "--stopAfter=200ms"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("capsule-http: listening on"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("capsule-http: stopping"), std::string::npos) << r.out;
 }
 
 TEST_F(CliTest, ModuleFailureIsPrintedWithExitOne) {
@@ -190,6 +194,35 @@ TEST_F(CliTest, UsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
   r = Capsule({"--wasm=x.wasm", "--timeout=soon"});
   EXPECT_NE(r.exit_code, 0);
+}
+
+// Capsule v0.3's single binary: --mode picks the runner, which gets the rest of the command line.
+TEST_F(CliTest, ModeRunsTheMatchingRunner) {
+  for (const char* mode : {"http", "nats", "mqtt"}) {
+    auto r = Capsule({std::string("--mode=") + mode, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << mode << r.err;
+    EXPECT_NE(r.out.find(std::string("capsule-") + mode + " v"), std::string::npos) << r.out;
+  }
+  auto separate = Capsule({"-mode", "nats", "--help"});
+  EXPECT_EQ(separate.exit_code, 0);
+  EXPECT_NE(separate.out.find("capsule-nats --wasm=FILE"), std::string::npos) << separate.out;
+  auto cli = Capsule({"-mode=cli", "-wasm=" + GuestPath("cli_hello"), "-params=Bob"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("Hello Bob"), std::string::npos);
+  auto bogus = Capsule({"--mode=ftp", "--wasm=x.wasm"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_NE(bogus.err.find("unknown --mode=ftp"), std::string::npos) << bogus.err;
+}
+
+TEST_F(CliTest, AVersion03HttpCommandLineServes) {
+  RunnerProcess server(BinaryPath("capsule"), {"-mode=http", "-wasm=" + GuestPath("hello-world"), "-httpPort="}, {},
+                       "listening on ");
+  ASSERT_TRUE(server.ready()) << server.Stderr();
+  const std::string text = server.Stdout();
+  const int port = std::atoi(text.c_str() + text.rfind(':', text.find('\n', text.find("listening on "))) + 1);
+  auto r = HttpRequest(port, "POST", "/", R"({"name":"Bob","age":42})", {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("Bob"), std::string::npos) << r.body;
 }
 
 TEST_F(CliTest, DownloadsWithTheAuthHeader) {

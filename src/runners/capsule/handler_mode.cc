@@ -114,7 +114,10 @@ int HandlerMain(const std::vector<std::string>& args) {
   flags.String("params", &params, "the input given to the handler", "INPUT");
   flags.String("handler", &handler, "the export to call, of type (i32, i32) -> i64", "NAME");
   flags.Bool("json", &json, "call callHandleJSON (the same as --handler=callHandleJSON)");
-  flags.String("mode", &mode, "legacy Capsule flag; only \"cli\" is served by this command", "MODE");
+  flags.String("mode", &mode,
+               "Capsule v0.3's mode: cli (the default), or http, nats, mqtt to run capsule-http, capsule-nats, "
+               "capsule-mqtt with the same flags",
+               "MODE");
   sandbox.Register(flags);
   flags.Bool("version", &version, "print the version and exit");
   flags.Epilog(kEpilog);
@@ -124,7 +127,7 @@ int HandlerMain(const std::vector<std::string>& args) {
     return 0;
   }
   if (!mode.empty() && mode != "cli") {
-    PrintError("--mode=" + mode + " is served by capsule-" + mode + ", not by this command");
+    PrintError("unknown --mode=" + mode + " (cli, http, nats or mqtt)");
     return 2;
   }
   if (json) {

@@ -1,4 +1,5 @@
-// Entry point of the `capsule` command: `capsule run ...` runs a WASI command, anything else is Capsule's CLI.
+// Entry point of the `capsule` command: `capsule run ...` runs a WASI command, `--mode=http|nats|mqtt` hands the
+// command line to that runner, anything else is Capsule's CLI.
 #include <string>
 #include <vector>
 
@@ -15,5 +16,6 @@ std::string VersionLine() {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "run") return capsule::cli::RunMain({args.begin() + 1, args.end()});
+  if (auto code = capsule::cli::DispatchMode(args)) return *code;
   return capsule::cli::HandlerMain(args);
 }

@@ -2,8 +2,8 @@
 // decides: "fail" answers F, "trap" traps, "loop" never returns, "garbage" answers a range outside memory,
 // "mark:<id>" publishes <id> to the subject (topic) in env MARKS (NATS: "marks") and answers "marked <id>",
 // "request:<subject>" sends a NATS request "ping" and answers its reply, "publish:<subject>" publishes "hello" there
-// and answers the host's answer, "slow" sleeps 300 ms; anything else is echoed as "echo:<payload>". OnStart and
-// OnStop print a line.
+// and answers the host's answer, "slow" sleeps 300 ms, "count" answers how many "count" messages this instance
+// saw; anything else is echoed as "echo:<payload>". OnStart and OnStop print a line.
 #include <capsule.h>
 #include <capsule_messaging.h>
 #include <string.h>
@@ -13,7 +13,10 @@ static int starts_with(const char* s, const char* prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static int counted;
+
 static capsule_result handle(const char* payload, uint32_t len) {
+  if (strcmp(payload, "count") == 0) return capsule_success_printf("%d", ++counted);
   if (strcmp(payload, "fail") == 0) return capsule_failure_str("you asked me to fail");
   if (strcmp(payload, "trap") == 0) __builtin_trap();
   if (strcmp(payload, "loop") == 0)
