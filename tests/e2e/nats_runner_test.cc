@@ -10,6 +10,7 @@
 
 #include "host/nats_client.h"
 #include "http_client.h"
+#include "message_runners.h"
 #include "nats_server.h"
 #include "process.h"
 #include "runner_process.h"
@@ -19,35 +20,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string NatsBinary() {
-  return std::string(CAPSULE_BINARY_DIR) + "/src/runners/nats/capsule-nats";
-}
-
-// capsule-nats serving guest on the server, ready once subscribed (or consuming a stream).
-class NatsRunner : public RunnerProcess {
- public:
-  NatsRunner(const NatsServer& server, const std::string& guest, std::vector<std::string> args,
-             std::vector<std::string> env = {})
-      : RunnerProcess(NatsBinary(), WithDefaults(server, guest, std::move(args)), std::move(env),
-                      "(" /* the started line ends with "(N workers...)" */) {}
-  // The port of --metrics-port=0, once printed.
-  int metrics_port() const { return NumberAfter("metrics on http://127.0.0.1:"); }
-  // /metrics' value of a sample ("capsule_nats_messages_total{result=\"ok\"}"), -1 when absent.
-  double Metric(const std::string& sample) const {
-    auto r = HttpRequest(metrics_port(), "GET", "/metrics");
-    const size_t at = r.body.find("\n" + sample + " ");
-    return at == std::string::npos ? -1 : std::atof(r.body.c_str() + at + sample.size() + 2);
-  }
-
- private:
-  static std::vector<std::string> WithDefaults(const NatsServer& server, const std::string& guest,
-                                               std::vector<std::string> args) {
-    args.insert(args.begin(), {"--wasm=" + GuestPath(guest), "--natssrv=" + server.url(), "--metrics-port=0",
-                               "--metrics-host=127.0.0.1"});
-    return args;
-  }
-};
 
 // The payload of a message.
 std::string Data(natsMsg* msg) {
