@@ -18,10 +18,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::string Data(natsMsg* msg) {
-  return std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
-}
-
 std::unique_ptr<host::NatsConnection> NatsClient(const NatsServer& server) {
   host::NatsConnectOptions o;
   o.url = server.url();
@@ -42,10 +38,10 @@ TEST(MessagingExamples, NatsGreeterRepliesAndAudits) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto reply = client->Request("greet.fr", "Bob", seconds(10));
   ASSERT_TRUE(reply) << reply.error().message;
-  EXPECT_EQ(Data(reply->get()), "Hello Bob");
+  EXPECT_EQ(NatsData(reply->get()), "Hello Bob");
   natsMsg* event = nullptr;
   ASSERT_EQ(natsSubscription_NextMsg(&event, audit, 10000), NATS_OK);
-  EXPECT_EQ(Data(event), R"({"greeted":"Bob","on":"greet.fr"})");
+  EXPECT_EQ(NatsData(event), R"({"greeted":"Bob","on":"greet.fr"})");
   natsMsg_Destroy(event);
   auto empty = client->Request("greet.fr", "", seconds(10));
   ASSERT_TRUE(empty);
@@ -66,7 +62,7 @@ TEST(MessagingExamples, NatsGatewayAsksItsBackend) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto down = client->Request("prices", "apple", seconds(10));
   ASSERT_TRUE(down);
-  EXPECT_EQ(Data(down->get()), "backend.price is unavailable: no responders on backend.price");
+  EXPECT_EQ(NatsData(down->get()), "backend.price is unavailable: no responders on backend.price");
   natsSubscription* backend = nullptr;
   ASSERT_EQ(natsConnection_SubscribeSync(&backend, client->raw(), "backend.price"), NATS_OK);
   ASSERT_TRUE(client->Flush(seconds(5)));
@@ -79,7 +75,7 @@ TEST(MessagingExamples, NatsGatewayAsksItsBackend) {
   auto up = client->Request("prices", "apple", seconds(10));
   responder.join();
   ASSERT_TRUE(up);
-  EXPECT_EQ(Data(up->get()), "apple: 1.20 EUR");
+  EXPECT_EQ(NatsData(up->get()), "apple: 1.20 EUR");
   natsSubscription_Destroy(backend);
 }
 

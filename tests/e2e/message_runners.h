@@ -2,6 +2,8 @@
 // endpoint on a free loopback port.
 #pragma once
 
+#include <nats/nats.h>
+
 #include <string>
 #include <vector>
 
@@ -10,6 +12,11 @@
 #include "runner_process.h"
 
 namespace capsule::testing {
+
+// The payload of a NATS message.
+inline std::string NatsData(natsMsg* msg) {
+  return std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+}
 
 // Path of the capsule-nats and capsule-mqtt binaries.
 std::string NatsBinary();

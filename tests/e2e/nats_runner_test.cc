@@ -21,11 +21,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// The payload of a message.
-std::string Data(natsMsg* msg) {
-  return std::string(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
-}
-
 // A header's first value, or "" (and *found false).
 std::string Header(natsMsg* msg, const char* name, bool* found = nullptr) {
   const char* value = nullptr;
@@ -79,7 +74,7 @@ class NatsRunnerTest : public ::testing::Test {
     natsSubscription* sub = Subscribe(subject);
     return std::thread([this, sub] {
       if (auto request = Next(sub))
-        (void)client_->Publish(natsMsg_GetReply(request.get()), "pong:" + Data(request.get()));
+        (void)client_->Publish(natsMsg_GetReply(request.get()), "pong:" + NatsData(request.get()));
     });
   }
   void TearDown() override {
@@ -98,28 +93,28 @@ TEST_F(NatsRunnerTest, CurrentAbiAnswersAreReplies) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto echo = Ask("greet", "hello");
   ASSERT_TRUE(echo);
-  EXPECT_EQ(Data(echo.get()), "echo:hello");
+  EXPECT_EQ(NatsData(echo.get()), "echo:hello");
   bool found = true;
   Header(echo.get(), "Capsule-Error", &found);
   EXPECT_FALSE(found);
 
   auto failed = Ask("greet", "fail");
   ASSERT_TRUE(failed);
-  EXPECT_EQ(Data(failed.get()), "you asked me to fail");
+  EXPECT_EQ(NatsData(failed.get()), "you asked me to fail");
   EXPECT_EQ(Header(failed.get(), "Capsule-Error"), "you asked me to fail");
 
   auto trapped = Ask("greet", "trap");
   ASSERT_TRUE(trapped);
-  EXPECT_EQ(Data(trapped.get()).rfind("trap: unreachable", 0), 0u) << Data(trapped.get());
+  EXPECT_EQ(NatsData(trapped.get()).rfind("trap: unreachable", 0), 0u) << NatsData(trapped.get());
   EXPECT_FALSE(Header(trapped.get(), "Capsule-Error").empty());
 
   auto garbage = Ask("greet", "garbage");
   ASSERT_TRUE(garbage);
-  EXPECT_NE(Data(garbage.get()).find("bad result from callHandle"), std::string::npos) << Data(garbage.get());
+  EXPECT_NE(NatsData(garbage.get()).find("bad result from callHandle"), std::string::npos) << NatsData(garbage.get());
 
   auto again = Ask("greet", "still there?");  // the trapped instance was replaced
   ASSERT_TRUE(again);
-  EXPECT_EQ(Data(again.get()), "echo:still there?");
+  EXPECT_EQ(NatsData(again.get()), "echo:still there?");
   EXPECT_EQ(runner.Metric("capsule_nats_messages_total{result=\"ok\"}"), 2);
   EXPECT_EQ(runner.Metric("capsule_nats_messages_total{result=\"failed\"}"), 1);
   EXPECT_EQ(runner.Metric("capsule_nats_messages_total{result=\"trapped\"}"), 2);
@@ -131,14 +126,15 @@ TEST_F(NatsRunnerTest, TimeoutAndMaxPayload) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto looped = Ask("greet", "loop");
   ASSERT_TRUE(looped);
-  EXPECT_NE(Data(looped.get()).find("--timeout=300ms"), std::string::npos) << Data(looped.get());
+  EXPECT_NE(NatsData(looped.get()).find("--timeout=300ms"), std::string::npos) << NatsData(looped.get());
   EXPECT_FALSE(Header(looped.get(), "Capsule-Error").empty());
   auto big = Ask("greet", std::string(200, 'x'));
   ASSERT_TRUE(big);
-  EXPECT_NE(Data(big.get()).find("larger than --max-payload (100 bytes)"), std::string::npos) << Data(big.get());
+  EXPECT_NE(NatsData(big.get()).find("larger than --max-payload (100 bytes)"), std::string::npos)
+      << NatsData(big.get());
   auto echo = Ask("greet", "after");
   ASSERT_TRUE(echo);
-  EXPECT_EQ(Data(echo.get()), "echo:after");
+  EXPECT_EQ(NatsData(echo.get()), "echo:after");
   EXPECT_EQ(runner.Metric("capsule_nats_messages_total{result=\"timeout\"}"), 1);
   EXPECT_EQ(runner.Metric("capsule_nats_messages_total{result=\"rejected\"}"), 1);
 }
@@ -148,7 +144,7 @@ TEST_F(NatsRunnerTest, EnvelopeCarriesSubjectReplyAndHeaders) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto reply = Ask("orders.new", "a<b", nullptr, {{"Trace", "t1"}, {"Trace", "t2"}});
   ASSERT_TRUE(reply);
-  const std::string envelope = Data(reply.get());
+  const std::string envelope = NatsData(reply.get());
   EXPECT_NE(envelope.find(R"("Protocol":"nats","Subject":"orders.new","Reply":"_INBOX.)"), std::string::npos)
       << envelope;
   EXPECT_NE(envelope.find(R"("Headers":{"Trace":["t1","t2"]})"), std::string::npos) << envelope;
@@ -163,7 +159,7 @@ TEST_F(NatsRunnerTest, EnvelopeCarriesSubjectReplyAndHeaders) {
   ASSERT_TRUE(client_->Publish("orders.x", "reply-myself", {}, "my.inbox"));
   auto first = Next(inbox);
   ASSERT_TRUE(first);
-  EXPECT_EQ(Data(first.get()), "replied myself");
+  EXPECT_EQ(NatsData(first.get()), "replied myself");
   EXPECT_FALSE(Next(inbox, milliseconds(500)));
 }
 
@@ -172,43 +168,43 @@ TEST_F(NatsRunnerTest, LegacyModuleAndEveryLegacyHostFunction) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto info = Ask("legacy.in", "info");
   ASSERT_TRUE(info);
-  EXPECT_EQ(Data(info.get()), "subject=legacy.in server=" + server_.url());
+  EXPECT_EQ(NatsData(info.get()), "subject=legacy.in server=" + server_.url());
 
   natsSubscription* out = Subscribe("legacy.out");
   auto published = Ask("legacy.in", "publish|legacy.out|hi");
   ASSERT_TRUE(published);
-  EXPECT_EQ(Data(published.get()), "[OK](legacy.out:hi)");
+  EXPECT_EQ(NatsData(published.get()), "[OK](legacy.out:hi)");
   auto seen = Next(out);
   ASSERT_TRUE(seen);
-  EXPECT_EQ(Data(seen.get()), "hi");
+  EXPECT_EQ(NatsData(seen.get()), "hi");
 
   auto connect_published = Ask("legacy.in", "connect-publish|" + server_.url() + "|legacy.out|yo");
   ASSERT_TRUE(connect_published);
-  EXPECT_EQ(Data(connect_published.get()), "[OK](legacy.out:yo)");
+  EXPECT_EQ(NatsData(connect_published.get()), "[OK](legacy.out:yo)");
   seen = Next(out);
   ASSERT_TRUE(seen);
-  EXPECT_EQ(Data(seen.get()), "yo");
+  EXPECT_EQ(NatsData(seen.get()), "yo");
 
   // A responder of the test's own answers hostNatsConnectRequest.
   std::thread responder = RespondOnce("svc");
   auto requested = Ask("legacy.in", "connect-request|" + server_.url() + "|svc|ping");
   responder.join();
   ASSERT_TRUE(requested);
-  EXPECT_EQ(Data(requested.get()), "pong:ping");
+  EXPECT_EQ(NatsData(requested.get()), "pong:ping");
   auto nobody = Ask("legacy.in", "connect-request|" + server_.url() + "|nobody|ping");
   ASSERT_TRUE(nobody);
-  EXPECT_EQ(Data(nobody.get()), "[ERR][0]:no responders on nobody");
+  EXPECT_EQ(NatsData(nobody.get()), "[ERR][0]:no responders on nobody");
 
   // Without a reply subject, hostNatsReply answers Go's error.
   natsSubscription* results = Subscribe("legacy.results");
   ASSERT_TRUE(client_->Publish("legacy.in", "no-reply"));
   auto result = Next(results);
   ASSERT_TRUE(result);
-  EXPECT_EQ(Data(result.get()), "[ERR][0]:nats: message does not have a reply");
+  EXPECT_EQ(NatsData(result.get()), "[ERR][0]:nats: message does not have a reply");
 
   auto other = Ask("legacy.in", "anything");
   ASSERT_TRUE(other);
-  EXPECT_EQ(Data(other.get()), "legacy:anything");
+  EXPECT_EQ(NatsData(other.get()), "legacy:anything");
 
   runner.Signal(SIGTERM);
   EXPECT_EQ(runner.Wait(), 0);
@@ -223,23 +219,23 @@ TEST_F(NatsRunnerTest, RequestAndPublishFromTheCurrentAbi) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   auto nobody = Ask("greet", "request:nobody");
   ASSERT_TRUE(nobody);
-  EXPECT_EQ(Data(nobody.get()), "no responders on nobody");
+  EXPECT_EQ(NatsData(nobody.get()), "no responders on nobody");
   natsSubscription* ok = Subscribe("ok.a");
   auto allowed = Ask("greet", "publish:ok.a");
   ASSERT_TRUE(allowed);
-  EXPECT_EQ(Data(allowed.get()), "ok:ok.a");
+  EXPECT_EQ(NatsData(allowed.get()), "ok:ok.a");
   auto seen = Next(ok);
   ASSERT_TRUE(seen);
-  EXPECT_EQ(Data(seen.get()), "hello");
+  EXPECT_EQ(NatsData(seen.get()), "hello");
   auto refused = Ask("greet", "publish:no.a");
   ASSERT_TRUE(refused);
-  EXPECT_EQ(Data(refused.get()), "failed:publishing to no.a is not allowed (--allow-publish)");
+  EXPECT_EQ(NatsData(refused.get()), "failed:publishing to no.a is not allowed (--allow-publish)");
   // hostNatsRequest answered by a responder of the test's own.
   std::thread responder = RespondOnce("greet.svc");
   auto answered = Ask("greet", "request:greet.svc");
   responder.join();
   ASSERT_TRUE(answered);
-  EXPECT_EQ(Data(answered.get()), "pong:ping");
+  EXPECT_EQ(NatsData(answered.get()), "pong:ping");
 }
 
 TEST_F(NatsRunnerTest, QueueGroupsShareTheLoadBetweenProcesses) {
@@ -250,7 +246,7 @@ TEST_F(NatsRunnerTest, QueueGroupsShareTheLoadBetweenProcesses) {
   for (int i = 0; i < 200; ++i) {
     auto reply = Ask("work", "n" + std::to_string(i));
     ASSERT_TRUE(reply) << i;
-    EXPECT_EQ(Data(reply.get()), "echo:n" + std::to_string(i));
+    EXPECT_EQ(NatsData(reply.get()), "echo:n" + std::to_string(i));
   }
   const double by_a = a.Metric("capsule_nats_messages_total{result=\"ok\"}");
   const double by_b = b.Metric("capsule_nats_messages_total{result=\"ok\"}");
@@ -269,7 +265,7 @@ TEST_F(NatsRunnerTest, WithoutAQueueEveryProcessGetsEveryMessage) {
   std::multiset<std::string> seen;
   while (seen.size() < 40)
     if (auto m = Next(marks))
-      seen.insert(Data(m.get()));
+      seen.insert(NatsData(m.get()));
     else
       break;
   EXPECT_EQ(seen.size(), 40u);
@@ -283,7 +279,7 @@ TEST_F(NatsRunnerTest, WarmInstancesKeepStateFreshOnesDoNot) {
     for (const char* expected : {"1", "2", "3"}) {
       auto r = Ask("count", "count");
       ASSERT_TRUE(r);
-      EXPECT_EQ(Data(r.get()), expected);
+      EXPECT_EQ(NatsData(r.get()), expected);
     }
   }
   NatsRunner fresh(server_, "msg_current", {"--subject=count", "--workers=1", "--fresh-instance"});
@@ -291,7 +287,7 @@ TEST_F(NatsRunnerTest, WarmInstancesKeepStateFreshOnesDoNot) {
   for (int i = 0; i < 3; ++i) {
     auto r = Ask("count", "count");
     ASSERT_TRUE(r);
-    EXPECT_EQ(Data(r.get()), "1");
+    EXPECT_EQ(NatsData(r.get()), "1");
   }
 }
 
@@ -310,7 +306,7 @@ TEST_F(NatsRunnerTest, SurvivesABrokerRestart) {
   ASSERT_TRUE(client_);
   auto after = Ask("greet", "after");
   ASSERT_TRUE(after);
-  EXPECT_EQ(Data(after.get()), "echo:after");
+  EXPECT_EQ(NatsData(after.get()), "echo:after");
   EXPECT_GE(runner.Metric("capsule_nats_broker_reconnects_total"), 1);
   EXPECT_GE(runner.Metric("capsule_nats_broker_disconnects_total"), 1);
 }
@@ -325,7 +321,7 @@ TEST_F(NatsRunnerTest, SigtermFinishesTheMessageInFlight) {
   runner.Signal(SIGTERM);
   auto reply = Next(inbox);
   ASSERT_TRUE(reply);
-  EXPECT_EQ(Data(reply.get()), "slept");
+  EXPECT_EQ(NatsData(reply.get()), "slept");
   EXPECT_EQ(runner.Wait(), 0);
   EXPECT_NE(runner.Stdout().find("draining"), std::string::npos);
   EXPECT_NE(runner.Stdout().find("OnStop called"), std::string::npos);
@@ -357,7 +353,7 @@ TEST_F(NatsRunnerTest, JetStreamHandlesEveryMessageAtLeastOnceThroughASigkill) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (handled.size() < until && std::chrono::steady_clock::now() < deadline)
       if (auto m = Next(marks, milliseconds(200))) {
-        handled.insert(Data(m.get()));
+        handled.insert(NatsData(m.get()));
         ++marks_seen;
       }
   };
@@ -389,7 +385,7 @@ TEST_F(NatsRunnerTest, JetStreamNaksThenDeadLetters) {
   jsCtx_Destroy(js);
   auto letter = Next(dead, seconds(20));
   ASSERT_TRUE(letter);
-  EXPECT_EQ(Data(letter.get()), "fail");
+  EXPECT_EQ(NatsData(letter.get()), "fail");
   EXPECT_EQ(Header(letter.get(), "Capsule-Error"), "you asked me to fail");
   EXPECT_EQ(Header(letter.get(), "Capsule-Deliveries"), "3");
   EXPECT_EQ(Header(letter.get(), "Capsule-Subject"), "tasks");
