@@ -1,7 +1,5 @@
 // Encodes HTTP requests for Capsule handlers: the current ABI's request JSON and the legacy header lists.
 
-#include <vector>
-
 #include "abi/utf8.h"
 #include "capsule/http_abi.h"
 
@@ -49,22 +47,38 @@ enum class Repeated : uint8_t {
   kLast,   // fasthttp (fiber): every value stored into one map entry in turn
 };
 
-// The request headers as Capsule's Go servers gave them to modules: one entry per name, the name canonical, in
-// the order of first appearance (Go's maps had none).
-std::vector<std::pair<std::string, std::string_view>> GoRequestHeaders(const HttpRequest& request, Repeated repeated) {
-  std::vector<std::pair<std::string, std::string_view>> out;
-  out.reserve(request.headers.size());
-  for (const auto& [name, value] : request.headers) {
+// Calls visit(name, value) for the request headers as Capsule's Go servers gave them to modules: once per name
+// (compared without case), in the order of first appearance (Go's maps had none), with the value Go kept. No
+// allocation: this runs for every request.
+template <class Visit>
+void ForEachGoHeader(const HttpRequest& request, Repeated repeated, Visit&& visit) {
+  const auto& h = request.headers;
+  for (size_t i = 0; i < h.size(); ++i) {
     bool seen = false;
-    for (auto& entry : out)
-      if (EqualIgnoringCase(entry.first, name)) {
-        if (repeated == Repeated::kLast) entry.second = value;
-        seen = true;
-        break;
-      }
-    if (!seen) out.emplace_back(CanonicalHeaderName(name), value);
+    for (size_t j = 0; j < i && !seen; ++j) seen = EqualIgnoringCase(h[j].first, h[i].first);
+    if (seen) continue;
+    size_t kept = i;
+    if (repeated == Repeated::kLast)
+      for (size_t j = i + 1; j < h.size(); ++j)
+        if (EqualIgnoringCase(h[j].first, h[i].first)) kept = j;
+    visit(std::string_view(h[i].first), std::string_view(h[kept].second));
   }
-  return out;
+}
+
+// Writes name in Go's canonical form into buffer (of size n), or returns name itself when it is longer or not a
+// token; the result is valid while both are.
+std::string_view Canonical(std::string_view name, char* buffer, size_t n) {
+  if (name.size() > n) return name;
+  bool upper = true;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (!IsTokenChar(static_cast<unsigned char>(c))) return name;
+    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (!upper) c = ToLower(c);
+    buffer[i] = c;
+    upper = c == '-';
+  }
+  return std::string_view(buffer, name.size());
 }
 
 // Bytes that end a run of characters copied as they are: quotes, backslashes, control characters, the HTML
@@ -124,27 +138,20 @@ std::string JsonEscape(std::string_view s) {
 
 std::string CanonicalHeaderName(std::string_view name) {
   std::string out(name);
-  for (char c : out)
-    if (!IsTokenChar(static_cast<unsigned char>(c))) return out;
-  bool upper = true;
-  for (char& c : out) {
-    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!upper) c = ToLower(c);
-    upper = c == '-';
-  }
-  return out;
+  return std::string(Canonical(name, out.data(), out.size()));
 }
 
 std::string EncodeHttpRequestJson(const HttpRequest& request) {
   std::string headers;
-  for (const auto& [name, value] : GoRequestHeaders(request, Repeated::kLast)) {
+  ForEachGoHeader(request, Repeated::kLast, [&](std::string_view name, std::string_view value) {
+    char buffer[64];
     if (!headers.empty()) headers += ',';
     headers += '"';
-    AppendEscaped(headers, name);
+    AppendEscaped(headers, Canonical(name, buffer, sizeof buffer));
     headers += "\":\"";
     AppendEscaped(headers, value);
     headers += '"';
-  }
+  });
   std::string out;
   out.reserve(96 + request.body.size() + request.uri.size() + headers.size() * 5 / 4);
   out += "{\"Body\":\"";
@@ -173,12 +180,13 @@ std::string JoinLegacyHeaders(const HttpRequest& request, LegacyHttpShape shape)
   // spans both and follows gin, which served all but its last release.
   const Repeated repeated = shape == LegacyHttpShape::kRequestId ? Repeated::kLast : Repeated::kFirst;
   std::string out;
-  for (const auto& [name, value] : GoRequestHeaders(request, repeated)) {
+  ForEachGoHeader(request, repeated, [&](std::string_view name, std::string_view value) {
+    char buffer[64];
     if (!out.empty()) out += separator;
-    out += name;
+    out += Canonical(name, buffer, sizeof buffer);
     out += ':';
     out += value;
-  }
+  });
   return out;
 }
 
