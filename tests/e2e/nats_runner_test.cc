@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "host/nats_client.h"
@@ -296,6 +298,16 @@ TEST_F(NatsRunnerTest, SurvivesABrokerRestart) {
   ASSERT_TRUE(runner.ready()) << runner.Stderr();
   ASSERT_TRUE(Ask("greet", "before"));
   EXPECT_EQ(HttpRequest(runner.metrics_port(), "GET", "/health").status, 200);
+  // Load all along: a publisher of its own (it reconnects too) sends messages until the end.
+  std::atomic<bool> loading{true};
+  std::thread load([&] {
+    auto publisher = Connect();
+    for (int i = 0; loading && publisher; ++i) {
+      (void)publisher->Publish("greet", "load " + std::to_string(i));
+      std::this_thread::sleep_for(milliseconds(2));
+    }
+  });
+  ASSERT_TRUE(WaitUntil([&] { return runner.Metric("capsule_nats_messages_total{result=\"ok\"}") > 20; }));
   server_.Stop();
   EXPECT_TRUE(WaitUntil([&] { return HttpRequest(runner.metrics_port(), "GET", "/health").status == 503; }));
   EXPECT_TRUE(runner.WaitForStderr("disconnected from " + server_.url()));
@@ -309,6 +321,12 @@ TEST_F(NatsRunnerTest, SurvivesABrokerRestart) {
   EXPECT_EQ(NatsData(after.get()), "echo:after");
   EXPECT_GE(runner.Metric("capsule_nats_broker_reconnects_total"), 1);
   EXPECT_GE(runner.Metric("capsule_nats_broker_disconnects_total"), 1);
+  // Both workers still take messages: the load goes on being handled, and nothing trapped.
+  const double handled = runner.Metric("capsule_nats_messages_total{result=\"ok\"}");
+  EXPECT_TRUE(WaitUntil([&] { return runner.Metric("capsule_nats_messages_total{result=\"ok\"}") > handled + 50; }));
+  loading = false;
+  load.join();
+  EXPECT_EQ(runner.Metric("capsule_nats_traps_total"), 0);
 }
 
 TEST_F(NatsRunnerTest, SigtermFinishesTheMessageInFlight) {
