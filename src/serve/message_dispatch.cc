@@ -50,11 +50,11 @@ MessageOutcome Handle(WorkerPool& pool, const Message& message,
   if (!answer) {
     const Error& e = answer.error();
     const bool timeout = e.code == ErrorCode::kInterrupted;
-    pool.Release(timeout ? Outcome::kTimeout : Outcome::kTrap);
     error(timeout ? MessageResult::kTimeout : MessageResult::kTrapped,
           timeout ? "timeout: the module ran longer than --timeout=" + (*guest)->settings().timeout_text +
                         " and was interrupted"
                   : std::string(e.code_name()) + ": " + e.message);
+    pool.Release(timeout ? Outcome::kTimeout : Outcome::kTrap);  // discards the guest: last
   } else {
     pool.Release(Outcome::kOk);
     outcome.result = answer->ok ? MessageResult::kOk : MessageResult::kFailed;

@@ -209,7 +209,7 @@ TEST_F(NatsRunnerTest, LegacyModuleAndEveryLegacyHostFunction) {
   EXPECT_EQ(NatsData(other.get()), "legacy:anything");
 
   runner.Signal(SIGTERM);
-  EXPECT_EQ(runner.Wait(), 0);
+  EXPECT_EQ(runner.Wait(), 0) << runner.Stderr();
   EXPECT_NE(runner.Stdout().find("OnLoad called"), std::string::npos);
   EXPECT_NE(runner.Stdout().find("OnExit called"), std::string::npos);
 }
@@ -340,7 +340,7 @@ TEST_F(NatsRunnerTest, SigtermFinishesTheMessageInFlight) {
   auto reply = Next(inbox);
   ASSERT_TRUE(reply);
   EXPECT_EQ(NatsData(reply.get()), "slept");
-  EXPECT_EQ(runner.Wait(), 0);
+  EXPECT_EQ(runner.Wait(), 0) << runner.Stderr();
   EXPECT_NE(runner.Stdout().find("draining"), std::string::npos);
   EXPECT_NE(runner.Stdout().find("OnStop called"), std::string::npos);
 }
