@@ -35,19 +35,18 @@ std::string OwnClientId(std::string_view requested) {
 void AddMqttHostFunctions(Linker& linker, const host::SharedOptions& options) {
   // (topic, data, ret): publishes through the runner's connection, QoS 0, not retained (as Capsule).
   DefineCapsuleHostFunction(linker, "hostMqttPublish", 6, [options](Caller& caller, std::span<const uint32_t> a) {
-    auto topic = ReadGuestBytes(caller, a[0], a[1]);
-    if (!topic) return Status(topic.take_error());
-    auto data = ReadGuestBytes(caller, a[2], a[3]);
-    if (!data) return Status(data.take_error());
+    auto strings = host::ReadGuestStrings<2>(caller, a);
+    if (!strings) return Status(strings.take_error());
+    auto& [topic, data] = *strings;
     const AbiKind kind = InstanceAbi(caller.instance());
     std::string reply;
     if (MessageBroker* mqtt = Mqtt(options); !mqtt) {
       reply = HostFailure(kind, "not connected to MQTT: this module does not run in capsule-mqtt");
-    } else if (!options->policy.PublishAllowed("mqtt", *topic)) {
-      reply = HostFailure(kind, "publishing to " + *topic + " is not allowed (--allow-publish)");
+    } else if (!options->policy.PublishAllowed("mqtt", topic)) {
+      reply = HostFailure(kind, "publishing to " + topic + " is not allowed (--allow-publish)");
     } else {
-      auto st = mqtt->Publish(*topic, *data, {});
-      reply = st ? Published(kind, *topic, *data) : HostFailure(kind, st.error().message);
+      auto st = mqtt->Publish(topic, data, {});
+      reply = st ? Published(kind, topic, data) : HostFailure(kind, st.error().message);
     }
     return ReturnBytesToGuest(caller, a[4], a[5], reply);
   });
@@ -70,34 +69,29 @@ void AddMqttHostFunctions(Linker& linker, const host::SharedOptions& options) {
   // its own derived from the one given, publishes at QoS 0, disconnects (any runner).
   DefineCapsuleHostFunction(
       linker, "hostMqttConnectPublish", 10, [options](Caller& caller, std::span<const uint32_t> a) {
-        auto server = ReadGuestBytes(caller, a[0], a[1]);
-        if (!server) return Status(server.take_error());
-        auto client_id = ReadGuestBytes(caller, a[2], a[3]);
-        if (!client_id) return Status(client_id.take_error());
-        auto topic = ReadGuestBytes(caller, a[4], a[5]);
-        if (!topic) return Status(topic.take_error());
-        auto data = ReadGuestBytes(caller, a[6], a[7]);
-        if (!data) return Status(data.take_error());
+        auto strings = host::ReadGuestStrings<4>(caller, a);
+        if (!strings) return Status(strings.take_error());
+        auto& [server, client_id, topic, data] = *strings;
         const AbiKind kind = InstanceAbi(caller.instance());
         std::string reply;
-        auto address = host::ParseMqttUrl(*server);
+        auto address = host::ParseMqttUrl(server);
         if (!address) {
           reply = HostFailure(kind, address.error().message);
         } else if (!options->policy.HostAllowed(address->host, address->port)) {
           reply = HostFailure(kind, "connecting to " + address->host + ":" + std::to_string(address->port) +
                                         " is not allowed (--allow-host)");
-        } else if (!options->policy.PublishAllowed("mqtt", *topic)) {
-          reply = HostFailure(kind, "publishing to " + *topic + " is not allowed (--allow-publish)");
+        } else if (!options->policy.PublishAllowed("mqtt", topic)) {
+          reply = HostFailure(kind, "publishing to " + topic + " is not allowed (--allow-publish)");
         } else {
           host::MqttConnectOptions o;
-          o.url = *server;
-          o.client_id = OwnClientId(*client_id);
+          o.url = server;
+          o.client_id = OwnClientId(client_id);
           o.reconnect = false;
           o.connect_timeout = options->broker_connect_timeout;
           auto conn = host::MqttConnection::Connect(std::move(o));
-          Status st = conn ? (*conn)->Publish(*topic, *data, 0, false) : Status(conn.take_error());
+          Status st = conn ? (*conn)->Publish(topic, data, 0, false) : Status(conn.take_error());
           if (st) st = (*conn)->WaitForPublishes(options->broker_connect_timeout);
-          reply = st ? Published(kind, *topic, *data) : HostFailure(kind, st.error().message);
+          reply = st ? Published(kind, topic, data) : HostFailure(kind, st.error().message);
         }
         return ReturnBytesToGuest(caller, a[8], a[9], reply);
       });

@@ -68,37 +68,35 @@ Result<std::unique_ptr<host::NatsConnection>> ConnectTo(std::string_view url, co
 void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
   // (subject, data, ret): publishes through the runner's connection.
   DefineCapsuleHostFunction(linker, "hostNatsPublish", 6, [options](Caller& caller, std::span<const uint32_t> a) {
-    auto subject = ReadGuestBytes(caller, a[0], a[1]);
-    if (!subject) return Status(subject.take_error());
-    auto data = ReadGuestBytes(caller, a[2], a[3]);
-    if (!data) return Status(data.take_error());
+    auto strings = host::ReadGuestStrings<2>(caller, a);
+    if (!strings) return Status(strings.take_error());
+    auto& [subject, data] = *strings;
     const AbiKind kind = InstanceAbi(caller.instance());
     std::string reply;
     if (MessageBroker* nats = Nats(options); !nats) {
       reply = HostFailure(kind, kNoConnection);
-    } else if (std::string why = Refusal(options->policy, {}, *subject); !why.empty()) {
+    } else if (std::string why = Refusal(options->policy, {}, subject); !why.empty()) {
       reply = HostFailure(kind, why);
     } else {
-      auto st = nats->Publish(*subject, *data, {});
-      reply = st ? Published(kind, *subject, *data) : HostFailure(kind, st.error().message);
+      auto st = nats->Publish(subject, data, {});
+      reply = st ? Published(kind, subject, data) : HostFailure(kind, st.error().message);
     }
     return ReturnBytesToGuest(caller, a[4], a[5], reply);
   });
 
   // (subject, data, timeout ms, ret): a request through the runner's connection; the reply's payload.
   DefineCapsuleHostFunction(linker, "hostNatsRequest", 7, [options](Caller& caller, std::span<const uint32_t> a) {
-    auto subject = ReadGuestBytes(caller, a[0], a[1]);
-    if (!subject) return Status(subject.take_error());
-    auto data = ReadGuestBytes(caller, a[2], a[3]);
-    if (!data) return Status(data.take_error());
+    auto strings = host::ReadGuestStrings<2>(caller, a);
+    if (!strings) return Status(strings.take_error());
+    auto& [subject, data] = *strings;
     const AbiKind kind = InstanceAbi(caller.instance());
     std::string reply;
     if (MessageBroker* nats = Nats(options); !nats) {
       reply = HostFailure(kind, kNoConnection);
-    } else if (std::string why = Refusal(options->policy, {}, *subject); !why.empty()) {
+    } else if (std::string why = Refusal(options->policy, {}, subject); !why.empty()) {
       reply = HostFailure(kind, why);
     } else {
-      auto answer = nats->Request(*subject, *data, milliseconds(a[4] ? a[4] : 1000));
+      auto answer = nats->Request(subject, data, milliseconds(a[4] ? a[4] : 1000));
       reply = answer ? HostSuccess(kind, *answer) : HostFailure(kind, answer.error().message);
     }
     return ReturnBytesToGuest(caller, a[5], a[6], reply);
@@ -107,8 +105,9 @@ void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
   // (data, timeout s, ret): replies to the message being handled. Capsule waited up to the timeout for the next
   // message on its subject and answered that one, which was the one being handled.
   DefineCapsuleHostFunction(linker, "hostNatsReply", 5, [options](Caller& caller, std::span<const uint32_t> a) {
-    auto data = ReadGuestBytes(caller, a[0], a[1]);
-    if (!data) return Status(data.take_error());
+    auto strings = host::ReadGuestStrings<1>(caller, a);
+    if (!strings) return Status(strings.take_error());
+    auto& [data] = *strings;
     const AbiKind kind = InstanceAbi(caller.instance());
     MessageCall* call = caller.get<MessageCall>();
     std::string reply;
@@ -118,11 +117,11 @@ void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
       reply = HostFailure(kind, "nats: no message is being handled");
     } else if (call->message->reply.empty() || !call->reply) {
       reply = HostFailure(kind, "nats: message does not have a reply");
-    } else if (auto st = call->reply(*data); !st) {
+    } else if (auto st = call->reply(data); !st) {
       reply = HostFailure(kind, st.error().message);
     } else {
       call->replied = true;
-      reply = kind == AbiKind::kLegacy ? Published(kind, Nats(options)->subscription(), *data)
+      reply = kind == AbiKind::kLegacy ? Published(kind, Nats(options)->subscription(), data)
                                        : HostSuccess(kind, call->message->reply);
     }
     return ReturnBytesToGuest(caller, a[3], a[4], reply);
@@ -141,22 +140,19 @@ void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
   // (server, subject, data, ret): connects to server, publishes, disconnects (any runner).
   DefineCapsuleHostFunction(linker, "hostNatsConnectPublish", 8,
                             [options](Caller& caller, std::span<const uint32_t> a) {
-                              auto server = ReadGuestBytes(caller, a[0], a[1]);
-                              if (!server) return Status(server.take_error());
-                              auto subject = ReadGuestBytes(caller, a[2], a[3]);
-                              if (!subject) return Status(subject.take_error());
-                              auto data = ReadGuestBytes(caller, a[4], a[5]);
-                              if (!data) return Status(data.take_error());
+                              auto strings = host::ReadGuestStrings<3>(caller, a);
+                              if (!strings) return Status(strings.take_error());
+                              auto& [server, subject, data] = *strings;
                               const AbiKind kind = InstanceAbi(caller.instance());
                               std::string reply;
-                              if (std::string why = Refusal(options->policy, *server, *subject); !why.empty()) {
+                              if (std::string why = Refusal(options->policy, server, subject); !why.empty()) {
                                 reply = HostFailure(kind, why);
-                              } else if (auto conn = ConnectTo(*server, options); !conn) {
+                              } else if (auto conn = ConnectTo(server, options); !conn) {
                                 reply = HostFailure(kind, conn.error().message);
                               } else {
-                                Status st = (*conn)->Publish(*subject, *data);
+                                Status st = (*conn)->Publish(subject, data);
                                 if (st) st = (*conn)->Flush(options->broker_connect_timeout);
-                                reply = st ? Published(kind, *subject, *data) : HostFailure(kind, st.error().message);
+                                reply = st ? Published(kind, subject, data) : HostFailure(kind, st.error().message);
                               }
                               return ReturnBytesToGuest(caller, a[6], a[7], reply);
                             });
@@ -164,20 +160,17 @@ void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
   // (server, subject, data, timeout s, ret): connects to server, sends a request, answers its reply's payload.
   DefineCapsuleHostFunction(
       linker, "hostNatsConnectRequest", 9, [options](Caller& caller, std::span<const uint32_t> a) {
-        auto server = ReadGuestBytes(caller, a[0], a[1]);
-        if (!server) return Status(server.take_error());
-        auto subject = ReadGuestBytes(caller, a[2], a[3]);
-        if (!subject) return Status(subject.take_error());
-        auto data = ReadGuestBytes(caller, a[4], a[5]);
-        if (!data) return Status(data.take_error());
+        auto strings = host::ReadGuestStrings<3>(caller, a);
+        if (!strings) return Status(strings.take_error());
+        auto& [server, subject, data] = *strings;
         const AbiKind kind = InstanceAbi(caller.instance());
         std::string reply;
-        if (std::string why = Refusal(options->policy, *server, *subject); !why.empty()) {
+        if (std::string why = Refusal(options->policy, server, subject); !why.empty()) {
           reply = HostFailure(kind, why);
-        } else if (auto conn = ConnectTo(*server, options); !conn) {
+        } else if (auto conn = ConnectTo(server, options); !conn) {
           reply = HostFailure(kind, conn.error().message);
         } else {
-          auto answer = (*conn)->Request(*subject, *data, std::chrono::seconds(a[6] ? a[6] : 1));
+          auto answer = (*conn)->Request(subject, data, std::chrono::seconds(a[6] ? a[6] : 1));
           reply = answer
                       ? HostSuccess(kind, std::string_view(natsMsg_GetData(answer->get()),
                                                            static_cast<size_t>(natsMsg_GetDataLength(answer->get()))))

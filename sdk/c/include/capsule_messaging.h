@@ -60,6 +60,14 @@ CAPSULE_IMPORT("hostMqttGetTopic") int32_t capsule__host_mqtt_get_topic(char** r
 CAPSULE_IMPORT("hostMqttGetServer") int32_t capsule__host_mqtt_get_server(char** ret_ptr, uint32_t* ret_len);
 CAPSULE_IMPORT("hostMqttGetClientId") int32_t capsule__host_mqtt_get_client_id(char** ret_ptr, uint32_t* ret_len);
 
+/* Calls a host function of shape (ret) and adopts its raw answer. */
+static inline capsule_buf capsule__buf_call(int32_t (*fn)(char**, uint32_t*)) {
+  char* ptr = NULL;
+  uint32_t len = 0;
+  fn(&ptr, &len);
+  return capsule__adopt(ptr, len);
+}
+
 /* Publishes len bytes to a NATS subject through capsule-nats' connection: ok and the subject, or the error (not
  * running in capsule-nats, a subject outside --allow-publish, the connection down). */
 static inline capsule_reply capsule_nats_publish(const char* subject, const void* data, uint32_t len) {
@@ -87,16 +95,10 @@ static inline capsule_reply capsule_nats_reply(const void* data, uint32_t len) {
 
 /* The subject and the server capsule-nats was started with (empty elsewhere). */
 static inline capsule_buf capsule_nats_subject(void) {
-  char* ptr = NULL;
-  uint32_t len = 0;
-  capsule__host_nats_get_subject(&ptr, &len);
-  return capsule__adopt(ptr, len);
+  return capsule__buf_call(capsule__host_nats_get_subject);
 }
 static inline capsule_buf capsule_nats_server(void) {
-  char* ptr = NULL;
-  uint32_t len = 0;
-  capsule__host_nats_get_server(&ptr, &len);
-  return capsule__adopt(ptr, len);
+  return capsule__buf_call(capsule__host_nats_get_server);
 }
 
 /* Publishes len bytes to an MQTT topic through capsule-mqtt's connection (QoS 0): ok and the topic, or the error. */
@@ -106,22 +108,13 @@ static inline capsule_reply capsule_mqtt_publish(const char* topic, const void* 
 
 /* The topic, server and client id capsule-mqtt was started with (empty elsewhere). */
 static inline capsule_buf capsule_mqtt_topic(void) {
-  char* ptr = NULL;
-  uint32_t len = 0;
-  capsule__host_mqtt_get_topic(&ptr, &len);
-  return capsule__adopt(ptr, len);
+  return capsule__buf_call(capsule__host_mqtt_get_topic);
 }
 static inline capsule_buf capsule_mqtt_server(void) {
-  char* ptr = NULL;
-  uint32_t len = 0;
-  capsule__host_mqtt_get_server(&ptr, &len);
-  return capsule__adopt(ptr, len);
+  return capsule__buf_call(capsule__host_mqtt_get_server);
 }
 static inline capsule_buf capsule_mqtt_client_id(void) {
-  char* ptr = NULL;
-  uint32_t len = 0;
-  capsule__host_mqtt_get_client_id(&ptr, &len);
-  return capsule__adopt(ptr, len);
+  return capsule__buf_call(capsule__host_mqtt_get_client_id);
 }
 
 #ifdef __cplusplus
