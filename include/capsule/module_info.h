@@ -59,10 +59,10 @@ struct ImportInfo {
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::kFunc;
-  FuncType func_type;
-  Limits limits;
+  FuncType func_type{};
+  Limits limits{};
   ValType element = ValType::kFuncRef;
-  GlobalType global;
+  GlobalType global{};
 };
 
 // One export: its name, kind, index in that kind's index space (imports first) and its declared type, in the
@@ -70,11 +70,11 @@ struct ImportInfo {
 struct ExportInfo {
   std::string name;
   ExternKind kind = ExternKind::kFunc;
-  FuncType func_type;
+  FuncType func_type{};
   uint32_t index = 0;
-  Limits limits;
+  Limits limits{};
   ValType element = ValType::kFuncRef;
-  GlobalType global;
+  GlobalType global{};
 };
 
 // What an engine saves and restores to reset an instance (Instance::SaveState): the module's linear memory and
