@@ -166,6 +166,7 @@ V8Context::~V8Context() {
     detach(tables_);
     detach(globals_);
     functions_.clear();
+    bindings_.clear();
     helper_modules_.clear();
     modules_.clear();
     instance_constructor_.Reset();

@@ -28,6 +28,7 @@ std::optional<ValType> ValTypeFromJs(const std::string& name) {
                     ValType::kExternRef})
     if (name == ValTypeName(t)) return t;
   if (name == "anyfunc") return ValType::kFuncRef;
+  if (name == "s128") return ValType::kV128;  // V8 10.2's type reflection
   return std::nullopt;
 }
 
@@ -264,6 +265,27 @@ std::vector<std::span<const uint8_t>> V8Context::ModuleBytes() const {
   return bytes;
 }
 
+Result<V8HostBinding*> V8Context::BindHostFunction(V8Instance& instance, const HostFuncDef& def, int length) {
+  auto owned = std::make_unique<V8HostBinding>(V8HostBinding{&instance, &def, this, {}});
+  V8HostBinding* binding = owned.get();
+  v8::Local<v8::Function> fn;
+  if (!v8::Function::New(context(), V8Instance::HostTrampoline, v8::External::New(isolate_, binding), length,
+                         v8::ConstructorBehavior::kThrow)
+           .ToLocal(&fn))
+    return Fail(ErrorCode::kInternal, "V8 could not create host function " + def.name);
+  binding->fn.Reset(isolate_, fn);
+  binding->fn.SetWeak(
+      binding,
+      [](const v8::WeakCallbackInfo<V8HostBinding>& info) {
+        V8HostBinding* collected = info.GetParameter();
+        collected->fn.Reset();
+        collected->context->bindings_.erase(collected);
+      },
+      v8::WeakCallbackType::kParameter);
+  bindings_.emplace(binding, std::move(owned));
+  return binding;
+}
+
 Result<std::shared_ptr<Memory>> V8Context::NewMemory(const Limits& limits) {
   constexpr uint64_t kMaxPages = 65536;
   if (limits.min > kMaxPages || (limits.max && (*limits.max < limits.min || *limits.max > kMaxPages)))
@@ -316,6 +338,7 @@ Result<std::shared_ptr<Global>> V8Context::NewGlobal(const GlobalType& type, con
   }
   auto interned = InternGlobal(global);
   if (!interned) return interned.take_error();
+  if (type == GlobalType{ValType::kV128, false}) (*interned)->SetConstant(value.v128());
   return std::shared_ptr<Global>(*interned);
 }
 
@@ -410,6 +433,11 @@ Status V8Global::MakeAccessors(JsScope& js) {
 
 Result<Value> V8Global::Get() {
   if (!context()) return Gone();
+  if (type_ == GlobalType{ValType::kV128, false}) {
+    if (!constant_)
+      return Fail(ErrorCode::kInternal, "V8 10.2 cannot read an immutable v128 global it did not see initialized");
+    return Value::V128(*constant_);
+  }
   JsScope js(*context());
   v8::Local<v8::Value> wire[2];
   if (NeedsWire(type_.type)) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "engine/module_lookup.h"
 #include "engine/v8/trampoline_wasm.h"
 #include "engine/v8/v8_internal.h"
 
@@ -56,6 +57,7 @@ V8Instance::V8Instance(V8Context& context, std::shared_ptr<const Module> module,
 
 V8Instance::~V8Instance() {
   interrupt_->Detach();
+  for (V8HostBinding* binding : bindings_) binding->instance = nullptr;
   v8::Isolate::Scope isolate_scope(isolate_);
   exports_.clear();
   instance_.Reset();
@@ -68,6 +70,10 @@ Result<v8::Local<v8::Value>> V8Instance::ObjectImport(const ImportInfo& import, 
     return Fail(ErrorCode::kLinkError,
                 "import \"" + import.module + "\".\"" + import.name + "\" is bound to an object of another context");
   };
+  if (import.kind == ExternKind::kGlobal && import.global == GlobalType{ValType::kV128, false})
+    return Fail(ErrorCode::kLinkError,
+                "import \"" + import.module + "\".\"" + import.name +
+                    "\": V8 10.2 cannot import an immutable v128 global (it aborts the process)");
   const V8Object* owned = nullptr;
   switch (object.kind()) {
     case ExternKind::kFunc: {
@@ -101,13 +107,10 @@ Result<v8::Local<v8::Object>> V8Instance::BuildImports() {
       continue;
     }
     const FuncType& type = binding->host->type;
-    bindings_.push_back(std::make_unique<V8HostBinding>(V8HostBinding{this, binding->host}));
-    v8::Local<v8::Function> fn;
-    if (!v8::Function::New(context, HostTrampoline, v8::External::New(isolate_, bindings_.back().get()),
-                           static_cast<int>(WireCountOf(type.params)), v8::ConstructorBehavior::kThrow)
-             .ToLocal(&fn))
-      return Fail(ErrorCode::kInternal, "V8 could not create host function " + infos[i].name);
-    values[i] = fn;
+    auto bound = context_.BindHostFunction(*this, *binding->host, static_cast<int>(WireCountOf(type.params)));
+    if (!bound) return bound.take_error();
+    bindings_.push_back(*bound);
+    values[i] = (*bound)->fn.Get(isolate_);
     if (NeedsTrampoline(type)) {
       wrapped.push_back(i);
       wrapped_types.push_back(type);
@@ -221,7 +224,16 @@ Result<Extern> V8Instance::GetExport(std::string_view name) {
       if (value->IsObject()) object = as(context_.InternTable(value.As<v8::Object>()));
       break;
     case ExternKind::kGlobal:
-      if (value->IsObject()) object = as(context_.InternGlobal(value.As<v8::Object>()));
+      if (!value->IsObject()) break;
+      if (auto global = context_.InternGlobal(value.As<v8::Object>()); !global) {
+        object = global.take_error();
+      } else {
+        // V8 cannot read an immutable v128 global (V8Global): its initializer can only be a v128.const.
+        if ((*global)->type() == GlobalType{ValType::kV128, false})
+          if (auto init = V128GlobalInit(static_cast<const V8Module&>(*module_).wire_bytes(), infos[i].index))
+            (*global)->SetConstant(*init);
+        object = Extern(std::move(*global));
+      }
       break;
     case ExternKind::kTag: break;
   }
@@ -410,9 +422,14 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
 
 void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* binding = static_cast<V8HostBinding*>(info.Data().As<v8::External>()->Value());
+  v8::Isolate* isolate = info.GetIsolate();
+  if (!binding->instance) {
+    isolate->ThrowException(v8::Exception::Error(
+        Str(isolate, "host function " + binding->def->name + " called after the instance importing it was destroyed")));
+    return;
+  }
   V8Instance& self = *binding->instance;
   const FuncType& type = binding->def->type;
-  v8::Isolate* isolate = info.GetIsolate();
   auto fail = [&](Error error) {
     if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
         error.message.find(binding->def->name) == std::string::npos)

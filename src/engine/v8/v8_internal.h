@@ -24,7 +24,18 @@ class V8Function;
 class V8Memory;
 class V8Table;
 class V8Global;
+class V8Context;
 class PendingInterrupts;
+
+// A host function bound to one instance: the data behind a V8 function's External. Its JS function may outlive the
+// instance (another instance imported the instance's re-export of it, or holds it in a table): the binding then
+// lives on, knows it, and is freed when V8 collects the function (or with the context).
+struct V8HostBinding {
+  V8Instance* instance;  // nullptr once the instance is gone
+  const HostFuncDef* def;
+  V8Context* context;
+  v8::Global<v8::Function> fn;  // weak
+};
 
 // A compiled module: its parsed info plus V8's compiled native module, shareable across isolates.
 class V8Module : public Module {
@@ -83,6 +94,9 @@ class V8Context : public Context {
   // The wire bytes of every module instantiated in this context (for reading the instruction a trap points at).
   std::vector<std::span<const uint8_t>> ModuleBytes() const;
 
+  // A JS function calling def for instance, owned by this context until V8 collects it. Errors: kInternal.
+  Result<V8HostBinding*> BindHostFunction(V8Instance& instance, const HostFuncDef& def, int length);
+
  private:
   // The module object of module in this isolate, created once from the shared compiled code.
   v8::MaybeLocal<v8::WasmModuleObject> ModuleObject(const std::shared_ptr<const V8Module>& module);
@@ -109,6 +123,7 @@ class V8Context : public Context {
   std::unordered_multimap<int, std::weak_ptr<V8Memory>> memories_;
   std::unordered_multimap<int, std::weak_ptr<V8Table>> tables_;
   std::unordered_multimap<int, std::weak_ptr<V8Global>> globals_;
+  std::unordered_map<V8HostBinding*, std::unique_ptr<V8HostBinding>> bindings_;  // until V8 collects their function
   std::optional<v8::HandleScope> base_scope_;              // open while this context is current (see MakeCurrent)
   std::shared_ptr<PendingInterrupts> pending_interrupts_;  // created with the isolate
 };
@@ -290,7 +305,9 @@ class V8Table final : public Table, public V8Object {
 };
 
 // A WebAssembly.Global: i32, i64 and references through its value property, f32, f64 and v128 through a
-// GlobalAccessorModule instance made on first use (JS would lose their bits).
+// GlobalAccessorModule instance made on first use (JS would lose their bits). An immutable v128 global cannot be
+// imported into that module (V8 10.2 aborts the process, a bug fixed in 2023): its value is given to it instead
+// (SetConstant), read from the module that defines it.
 class V8Global final : public Global, public V8Object {
  public:
   V8Global(V8Context& context, v8::Local<v8::Object> global, GlobalType type)
@@ -298,6 +315,8 @@ class V8Global final : public Global, public V8Object {
   GlobalType type() override { return type_; }
   Result<Value> Get() override;
   Status Set(const Value& value) override;
+  // The value of an immutable v128 global, known to the host.
+  void SetConstant(const V128& value) { constant_ = value; }
   void Detach() override {
     get_.Reset();
     set_.Reset();
@@ -310,6 +329,7 @@ class V8Global final : public Global, public V8Object {
 
   GlobalType type_;
   v8::Global<v8::Function> get_, set_;
+  std::optional<V128> constant_;
 };
 
 // Wire forms (trampoline_wasm.h): how a Value crosses JS. i32 and f32 bits as a Number, i64 and f64 bits as a
@@ -322,12 +342,6 @@ bool ToWire(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out);
 bool FromWire(V8Context& context, ValType t, const v8::Local<v8::Value>* in, Value* out);
 // The JS value of a reference (no wire form differs): funcref or externref. False as ToWire.
 bool RefToJs(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out);
-
-// A host function bound to one instance: the data behind a V8 function's External.
-struct V8HostBinding {
-  V8Instance* instance;
-  const HostFuncDef* def;
-};
 
 // An instance in a V8Context.
 class V8Instance : public Instance {
@@ -376,8 +390,8 @@ class V8Instance : public Instance {
   V8Context& context_;
   v8::Isolate* isolate_;
   std::shared_ptr<const Linker> linker_;
-  std::vector<std::unique_ptr<V8HostBinding>> bindings_;
-  std::vector<ExportSlot> exports_;  // by export index
+  std::vector<V8HostBinding*> bindings_;  // owned by the context; told when this instance dies
+  std::vector<ExportSlot> exports_;       // by export index
   v8::Global<v8::Object> instance_;
   std::shared_ptr<V8Memory> memory_;
   std::shared_ptr<V8InterruptState> interrupt_;

@@ -3,13 +3,15 @@
 #include <charconv>
 #include <string>
 
-#include "engine/code_offsets.h"
+#include "engine/module_lookup.h"
 #include "engine/v8/v8_internal.h"
 
 namespace capsule::internal {
 namespace {
 
-constexpr uint8_t kCallIndirect = 0x11;
+// The instructions V8 reports "table index is out of bounds" for: call_indirect, table.get, table.set, and the
+// 0xFC table instructions (init, copy, grow, size, fill).
+constexpr uint8_t kCallIndirect = 0x11, kTableGet = 0x25, kTableSet = 0x26, kPrefixFC = 0xfc;
 
 // V8 10.2's trap messages (message-template.h) and what they are. "table index is out of bounds" is both
 // call_indirect past the end (undefined element) and any table instruction past the end: TrapKindAt decides.
@@ -52,15 +54,18 @@ TrapKind TableTrapAt(V8Context& context, std::string_view frame) {
   auto position = WasmPosition(frame);
   if (!position) return TrapKind::kTableOutOfBounds;
   for (std::span<const uint8_t> bytes : context.ModuleBytes()) {
+    // The frame names no module: the one whose function has a table instruction there (in practice only one).
     auto opcode = OpcodeAt(bytes, position->first, position->second);
-    if (opcode) return *opcode == kCallIndirect ? TrapKind::kUndefinedElement : TrapKind::kTableOutOfBounds;
+    if (opcode == kCallIndirect) return TrapKind::kUndefinedElement;
+    if (opcode == kTableGet || opcode == kTableSet || opcode == kPrefixFC) return TrapKind::kTableOutOfBounds;
   }
   return TrapKind::kTableOutOfBounds;
 }
 
 // The exception's text without its JS class ("RuntimeError: unreachable" -> "unreachable"), and the class.
 std::pair<std::string, std::string> SplitClass(std::string text) {
-  for (const char* prefix : {"RuntimeError: ", "CompileError: ", "LinkError: ", "TypeError: ", "RangeError: "}) {
+  for (const char* prefix :
+       {"RuntimeError: ", "CompileError: ", "LinkError: ", "TypeError: ", "RangeError: ", "Error: "}) {
     if (text.rfind(prefix, 0) == 0) {
       const size_t n = std::char_traits<char>::length(prefix);
       return {text.substr(n), std::string(prefix, n - 2)};
