@@ -221,7 +221,8 @@ Result<v8::Local<v8::Object>> V8Context::InstantiateHelper(const std::vector<uin
   v8::EscapableHandleScope scope(isolate_);
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::WasmModuleObject> module;
-  auto cached = cache ? helper_modules_.find(bytes) : helper_modules_.end();
+  const std::string key = cache ? std::string(bytes.begin(), bytes.end()) : std::string();
+  auto cached = cache ? helper_modules_.find(key) : helper_modules_.end();
   if (cached != helper_modules_.end()) {
     module = cached->second.Get(isolate_);
   } else {
@@ -229,7 +230,7 @@ Result<v8::Local<v8::Object>> V8Context::InstantiateHelper(const std::vector<uin
              .ToLocal(&module))
       return Fail(ErrorCode::kInternal,
                   "V8 could not compile a trampoline: " + ExceptionText(isolate_, context, try_catch));
-    if (cache) helper_modules_[bytes].Reset(isolate_, module);
+    if (cache) helper_modules_[key].Reset(isolate_, module);
   }
   v8::Local<v8::Value> argv[] = {module, MakeObject(isolate_, {{"", imports}})};
   v8::Local<v8::Object> instance;

@@ -11,7 +11,6 @@ namespace capsule::internal {
 namespace {
 
 constexpr size_t kMaxInlineValues = 16;
-constexpr size_t kMaxInlineWire = 2 * kMaxInlineValues;
 
 bool TypesMatch(std::span<const Value> values, const std::vector<ValType>& types) {
   if (values.size() != types.size()) return false;
@@ -36,11 +35,13 @@ template <class T, size_t kInline>
 class SmallBuffer {
  public:
   explicit SmallBuffer(size_t n) {
-    if (n > kInline) heap_.resize(n);
+    if (n > kInline) Grow(n);
   }
   T* data() { return heap_.empty() ? inline_ : heap_.data(); }
 
  private:
+  [[gnu::noinline]] void Grow(size_t n) { heap_.resize(n); }  // keeps the common path inline
+
   T inline_[kInline];
   std::vector<T> heap_;
 };
@@ -366,8 +367,8 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
   }
   // No Context::Scope: Function::Call enters the function's context itself, and nothing else here needs one.
   v8::Local<v8::Context> context = context_.context();
-  SmallBuffer<v8::Local<v8::Value>, kMaxInlineWire> argv(slot.needs_trampoline ? WireCountOf(type.params)
-                                                                               : args.size());
+  SmallBuffer<v8::Local<v8::Value>, kMaxInlineValues> argv(slot.needs_trampoline ? WireCountOf(type.params)
+                                                                                 : args.size());
   int argc = 0;
   for (const Value& arg : args) {
     if (!ToWire(isolate_, arg, argv.data() + argc))
@@ -408,7 +409,7 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
   } else if (wire_results > 1) {
     if (!result->IsArray()) return Fail(ErrorCode::kInternal, "multi-value result is not an array");
     v8::Local<v8::Array> array = result.As<v8::Array>();
-    SmallBuffer<v8::Local<v8::Value>, kMaxInlineWire> wire(wire_results);
+    SmallBuffer<v8::Local<v8::Value>, kMaxInlineValues> wire(wire_results);
     for (uint32_t i = 0; i < wire_results; ++i)
       if (!array->Get(context, i).ToLocal(&wire.data()[i])) return Fail(ErrorCode::kInternal, "missing result");
     size_t w = 0;
@@ -418,6 +419,14 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
     }
   }
   return Status::Ok();
+}
+
+void V8Instance::FailHostCall(const v8::FunctionCallbackInfo<v8::Value>& info, V8HostBinding& binding, Error error) {
+  if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
+      error.message.find(binding.def->name) == std::string::npos)
+    error.message = binding.def->name + ": " + error.message;
+  binding.instance->pending_error_ = std::move(error);
+  info.GetIsolate()->ThrowException(v8::String::NewFromUtf8Literal(info.GetIsolate(), "host function failed"));
 }
 
 void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -430,47 +439,59 @@ void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info)
   }
   V8Instance& self = *binding->instance;
   const FuncType& type = binding->def->type;
-  auto fail = [&](Error error) {
-    if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
-        error.message.find(binding->def->name) == std::string::npos)
-      error.message = binding->def->name + ": " + error.message;
-    self.pending_error_ = std::move(error);
-    isolate->ThrowException(v8::String::NewFromUtf8Literal(isolate, "host function failed"));
-  };
-
-  SmallBuffer<Value, kMaxInlineValues> args(type.params.size()), results(type.results.size());
+  const size_t n_params = type.params.size(), n_results = type.results.size();
+  Value inline_args[kMaxInlineValues], inline_results[kMaxInlineValues];
+  std::vector<Value> heap_args, heap_results;
+  Value* args = inline_args;
+  Value* results = inline_results;
+  if (n_params > kMaxInlineValues) {
+    heap_args.resize(n_params);
+    args = heap_args.data();
+  }
+  if (n_results > kMaxInlineValues) {
+    heap_results.resize(n_results);
+    results = heap_results.data();
+  }
   int w = 0;
-  for (size_t i = 0; i < type.params.size(); ++i) {
+  for (size_t i = 0; i < n_params; ++i) {
     const ValType t = type.params[i];
-    v8::Local<v8::Value> wire[2] = {info[w], WireCount(t) == 2 ? info[w + 1] : v8::Local<v8::Value>()};
-    if (!FromWire(self.context_, t, wire, &args.data()[i]))
-      return fail(Fail(ErrorCode::kInternal, "argument " + std::to_string(i) + " is not a " + ValTypeName(t)));
+    v8::Local<v8::Value> wire[2] = {info[w]};
+    if (t == ValType::kV128) wire[1] = info[w + 1];
+    if (!FromWire(self.context_, t, wire, &args[i]))
+      return FailHostCall(info, *binding,
+                          Fail(ErrorCode::kInternal, "argument " + std::to_string(i) + " is not a " + ValTypeName(t)));
     w += WireCount(t);
   }
-  for (size_t i = 0; i < type.results.size(); ++i) results.data()[i] = Value::Default(type.results[i]);
+  for (size_t i = 0; i < n_results; ++i) {  // Value::Default, in the fewest stores
+    results[i].type = type.results[i];
+    results[i].of.i64 = 0;
+    if (type.results[i] == ValType::kV128) results[i].of.v128 = V128{};
+  }
 
   if (self.memory_) self.memory_->Invalidate();
   Caller caller(self, self.memory_.get(), self.data_);
-  Status status = binding->def->fn(caller, std::span<const Value>(args.data(), type.params.size()),
-                                   std::span<Value>(results.data(), type.results.size()));
+  Status status =
+      binding->def->fn(caller, std::span<const Value>(args, n_params), std::span<Value>(results, n_results));
   if (isolate->IsExecutionTerminating()) return;  // an interrupt is unwinding the guest: let it go on
-  if (!status.ok()) return fail(status.take_error());
-  for (size_t i = 0; i < type.results.size(); ++i)
-    if (results.data()[i].type != type.results[i])
-      return fail(Fail(ErrorCode::kInternal, "result " + std::to_string(i) + " is a " +
-                                                 ValTypeName(results.data()[i].type) + ", not a " +
-                                                 ValTypeName(type.results[i])));
-  const size_t wire_results = WireCountOf(type.results);
-  if (wire_results == 0) return;
-  if (type.results.size() == 1 && type.results[0] == ValType::kI32) {
-    info.GetReturnValue().Set(results.data()[0].i32());
+  if (!status.ok()) return FailHostCall(info, *binding, status.take_error());
+  if (n_results == 1 && type.results[0] == ValType::kI32 && results[0].type == ValType::kI32) {  // the hot path
+    info.GetReturnValue().Set(results[0].i32());
     return;
   }
-  SmallBuffer<v8::Local<v8::Value>, kMaxInlineWire> wire(wire_results);
+  for (size_t i = 0; i < n_results; ++i)
+    if (results[i].type != type.results[i])
+      return FailHostCall(
+          info, *binding,
+          Fail(ErrorCode::kInternal, "result " + std::to_string(i) + " is a " + ValTypeName(results[i].type) +
+                                         ", not a " + ValTypeName(type.results[i])));
+  const size_t wire_results = WireCountOf(type.results);
+  if (wire_results == 0) return;
+  SmallBuffer<v8::Local<v8::Value>, kMaxInlineValues> wire(wire_results);
   size_t k = 0;
-  for (size_t i = 0; i < type.results.size(); ++i) {
-    if (!ToWire(isolate, results.data()[i], wire.data() + k))
-      return fail(
+  for (size_t i = 0; i < n_results; ++i) {
+    if (!ToWire(isolate, results[i], wire.data() + k))
+      return FailHostCall(
+          info, *binding,
           Fail(ErrorCode::kInvalidArgument, "result " + std::to_string(i) + " is a function of another context"));
     k += WireCount(type.results[i]);
   }

@@ -116,7 +116,7 @@ class V8Context : public Context {
     v8::Global<v8::WasmModuleObject> object;
   };
   std::map<const V8Module*, CachedModule> modules_;
-  std::map<std::vector<uint8_t>, v8::Global<v8::WasmModuleObject>> helper_modules_;
+  std::unordered_map<std::string, v8::Global<v8::WasmModuleObject>> helper_modules_;  // by their bytes
   // The objects handed out so far, by their JS object's identity hash. Functions are owned here; the others by
   // their users, and detached when the context dies before them.
   std::unordered_multimap<int, std::unique_ptr<V8Function>> functions_;
@@ -337,9 +337,23 @@ class V8Global final : public Global, public V8Object {
 // the host's pointer or null.
 //
 // Writes the WireCount(v.type) JS values of v to out. False for a funcref of another context or backend.
-bool ToWire(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out);
+bool ToWireSlow(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out);
+inline bool ToWire(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out) {
+  if (v.type == ValType::kI32) {  // the hot path, inline
+    *out = v8::Integer::New(isolate, v.i32());
+    return true;
+  }
+  return ToWireSlow(isolate, v, out);
+}
 // Reads a value of type t from its WireCount(t) JS values. False for a JS value no host value stands for.
-bool FromWire(V8Context& context, ValType t, const v8::Local<v8::Value>* in, Value* out);
+bool FromWireSlow(V8Context& context, ValType t, const v8::Local<v8::Value>* in, Value* out);
+inline bool FromWire(V8Context& context, ValType t, const v8::Local<v8::Value>* in, Value* out) {
+  if (t == ValType::kI32 && in[0]->IsInt32()) {  // the hot path, inline
+    *out = Value::I32(in[0].As<v8::Int32>()->Value());
+    return true;
+  }
+  return FromWireSlow(context, t, in, out);
+}
 // The JS value of a reference (no wire form differs): funcref or externref. False as ToWire.
 bool RefToJs(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out);
 
@@ -367,6 +381,8 @@ class V8Instance : public Instance {
 
   // Entry point of every host function (V8 FunctionCallback).
   static void HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info);
+  // Ends a host function's call with error: the guest unwinds, and its Call returns the error.
+  static void FailHostCall(const v8::FunctionCallbackInfo<v8::Value>& info, V8HostBinding& binding, Error error);
 
  private:
   // One export: its JS value and, for a function, how calls reach it.

@@ -43,7 +43,7 @@ bool RefToJs(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out) {
   return true;
 }
 
-bool ToWire(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out) {
+bool ToWireSlow(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out) {
   switch (v.type) {
     case ValType::kI32: *out = v8::Integer::New(isolate, v.i32()); return true;
     case ValType::kI64: *out = I64ToJs(isolate, v.i64()); return true;
@@ -59,7 +59,7 @@ bool ToWire(v8::Isolate* isolate, const Value& v, v8::Local<v8::Value>* out) {
   return false;
 }
 
-bool FromWire(V8Context& context, ValType t, const v8::Local<v8::Value>* in, Value* out) {
+bool FromWireSlow(V8Context& context, ValType t, const v8::Local<v8::Value>* in, Value* out) {
   switch (t) {
     case ValType::kI32: {
       int32_t v;
