@@ -49,7 +49,8 @@ TEST(SpecValues, V128Lanes) {
       Parse(R"({"type": "v128", "lane_type": "i16", "value": ["1", "2", "3", "4", "5", "6", "7", "65535"]})", refs);
   EXPECT_EQ(v.v128().lane<uint16_t>(0), 1);
   EXPECT_EQ(v.v128().lane<int16_t>(7), -1);
-  EXPECT_TRUE(Match(R"({"type": "v128", "lane_type": "i64", "value": ["1125912791875585", "18446462628798005253"]})", v));
+  EXPECT_TRUE(
+      Match(R"({"type": "v128", "lane_type": "i64", "value": ["1125912791875585", "18446462628798005253"]})", v));
   V128 nans{};
   nans.set_lane<uint32_t>(0, 0x7fc00000);
   nans.set_lane<uint32_t>(1, 0xffc00123);

@@ -433,8 +433,9 @@ void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info)
   auto* binding = static_cast<V8HostBinding*>(info.Data().As<v8::External>()->Value());
   v8::Isolate* isolate = info.GetIsolate();
   if (!binding->instance) {
+    // Not even def may be read now: the instance's linker, which owns it, may be gone too.
     isolate->ThrowException(v8::Exception::Error(
-        Str(isolate, "host function " + binding->def->name + " called after the instance importing it was destroyed")));
+        Str(isolate, "a host function was called after the instance that imported it was destroyed")));
     return;
   }
   V8Instance& self = *binding->instance;

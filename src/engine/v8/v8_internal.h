@@ -31,8 +31,8 @@ class PendingInterrupts;
 // instance (another instance imported the instance's re-export of it, or holds it in a table): the binding then
 // lives on, knows it, and is freed when V8 collects the function (or with the context).
 struct V8HostBinding {
-  V8Instance* instance;  // nullptr once the instance is gone
-  const HostFuncDef* def;
+  V8Instance* instance;    // nullptr once the instance is gone
+  const HostFuncDef* def;  // owned by the instance's linker: valid only while instance is set
   V8Context* context;
   v8::Global<v8::Function> fn;  // weak
 };
