@@ -20,11 +20,6 @@ thread_local V8Context* t_entered = nullptr;
 // How many V8Instance calls are running on this thread; the entered isolate may only change at depth 0.
 thread_local int t_call_depth = 0;
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
-  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
-      .ToLocalChecked();
-}
-
 }  // namespace
 
 v8::Isolate* V8Engine::NewIsolate(v8::ArrayBuffer::Allocator* allocator) {
@@ -166,7 +161,10 @@ V8Context::~V8Context() {
     detach(tables_);
     detach(globals_);
     functions_.clear();
-    bindings_.clear();
+    while (V8HostBinding* binding = bindings_) {
+      Unlink(binding);
+      delete binding;
+    }
     helper_modules_.clear();
     modules_.clear();
     instance_constructor_.Reset();

@@ -8,11 +8,6 @@
 namespace capsule::internal {
 namespace {
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
-  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
-      .ToLocalChecked();
-}
-
 std::string Text(v8::Isolate* isolate, v8::Local<v8::Value> v) {
   v8::String::Utf8Value text(isolate, v);
   return *text ? *text : "";
@@ -178,6 +173,11 @@ Result<const V8Function*> V8Context::InternFunction(v8::Local<v8::Function> fn, 
   return entry.get();
 }
 
+Result<std::shared_ptr<V8Memory>> V8Context::InternMemory(v8::Local<v8::Object> memory, std::optional<uint64_t> max) {
+  return Intern(memories_, memory,
+                [&]() -> Result<std::shared_ptr<V8Memory>> { return std::make_shared<V8Memory>(*this, memory, max); });
+}
+
 Result<std::shared_ptr<V8Memory>> V8Context::InternMemory(v8::Local<v8::Object> memory) {
   return Intern(memories_, memory, [&]() -> Result<std::shared_ptr<V8Memory>> {
     JsScope js(*this);
@@ -268,23 +268,32 @@ std::vector<std::span<const uint8_t>> V8Context::ModuleBytes() const {
 
 Result<V8HostBinding*> V8Context::BindHostFunction(V8Instance& instance, const HostFuncDef& def, int length) {
   auto owned = std::make_unique<V8HostBinding>(V8HostBinding{&instance, &def, this, {}});
-  V8HostBinding* binding = owned.get();
   v8::Local<v8::Function> fn;
-  if (!v8::Function::New(context(), V8Instance::HostTrampoline, v8::External::New(isolate_, binding), length,
+  if (!v8::Function::New(context(), V8Instance::HostTrampoline, v8::External::New(isolate_, owned.get()), length,
                          v8::ConstructorBehavior::kThrow)
            .ToLocal(&fn))
     return Fail(ErrorCode::kInternal, "V8 could not create host function " + def.name);
+  V8HostBinding* binding = owned.release();
   binding->fn.Reset(isolate_, fn);
   binding->fn.SetWeak(
       binding,
       [](const v8::WeakCallbackInfo<V8HostBinding>& info) {
         V8HostBinding* collected = info.GetParameter();
         collected->fn.Reset();
-        collected->context->bindings_.erase(collected);
+        collected->context->Unlink(collected);
+        delete collected;
       },
       v8::WeakCallbackType::kParameter);
-  bindings_.emplace(binding, std::move(owned));
+  binding->next = bindings_;
+  if (bindings_) bindings_->prev = binding;
+  bindings_ = binding;
   return binding;
+}
+
+void V8Context::Unlink(V8HostBinding* binding) {
+  if (binding->prev) binding->prev->next = binding->next;
+  if (binding->next) binding->next->prev = binding->prev;
+  if (bindings_ == binding) bindings_ = binding->next;
 }
 
 Result<std::shared_ptr<Memory>> V8Context::NewMemory(const Limits& limits) {

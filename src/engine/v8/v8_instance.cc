@@ -25,11 +25,6 @@ size_t WireCountOf(const std::vector<ValType>& types) {
   return n;
 }
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
-  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
-      .ToLocalChecked();
-}
-
 // A stack buffer of n items, or a heap one when n is large.
 template <class T, size_t kInline>
 class SmallBuffer {
@@ -167,19 +162,21 @@ Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local
   const auto& infos = module_->exports();
   exports_.resize(infos.size());
   v8::Local<v8::Value> memory;
+  std::optional<uint32_t> memory_index;  // of the exported memory
   for (size_t i = 0; i < infos.size(); ++i) {
     const ExportInfo& e = infos[i];
     v8::Local<v8::Value> value;
     if (!exports->Get(context, Str(isolate_, e.name)).ToLocal(&value))
       return Fail(ErrorCode::kInternal, "V8 could not read export " + e.name);
     ExportSlot& slot = exports_[i];
-    slot.value.Reset(isolate_, value);
     if (e.kind == ExternKind::kFunc && value->IsFunction()) {
       slot.fn.Reset(isolate_, value.As<v8::Function>());
       slot.needs_trampoline = NeedsTrampoline(e.func_type);
     }
-    if (e.kind == ExternKind::kMemory && value->IsWasmMemoryObject() && (memory.IsEmpty() || e.name == "memory"))
+    if (e.kind == ExternKind::kMemory && value->IsWasmMemoryObject() && (memory.IsEmpty() || e.name == "memory")) {
       memory = value;
+      memory_index = e.index;
+    }
   }
   if (memory.IsEmpty()) {  // the first imported memory
     const auto& imports_info = module_->imports();
@@ -192,7 +189,13 @@ Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local
     }
   }
   if (!memory.IsEmpty() && memory->IsWasmMemoryObject()) {
-    auto interned = context_.InternMemory(memory.As<v8::Object>());
+    // A memory the module defines has the maximum it declares (after the cap); others are known to V8.
+    size_t imported_memories = 0;
+    for (const ImportInfo& imp : module_->imports()) imported_memories += imp.kind == ExternKind::kMemory;
+    const auto& declared = module_->info().memories;
+    auto interned = memory_index && *memory_index >= imported_memories && *memory_index < declared.size()
+                        ? context_.InternMemory(memory.As<v8::Object>(), declared[*memory_index].max)
+                        : context_.InternMemory(memory.As<v8::Object>());
     if (!interned) return interned.take_error();
     memory_ = std::move(*interned);
   }
@@ -208,7 +211,10 @@ Result<Extern> V8Instance::GetExport(std::string_view name) {
   ExportSlot& slot = exports_[i];
   if (slot.object) return *slot.object;
   JsScope js(context_);
-  v8::Local<v8::Value> value = slot.value.Get(isolate_);
+  v8::Local<v8::Value> exports, value;
+  if (!instance_.Get(isolate_)->Get(js.context, Str(isolate_, "exports")).ToLocal(&exports) || !exports->IsObject() ||
+      !exports.As<v8::Object>()->Get(js.context, Str(isolate_, infos[i].name)).ToLocal(&value))
+    return Fail(ErrorCode::kInternal, "V8 could not read export " + infos[i].name);
   Result<Extern> object = Fail(ErrorCode::kInternal, "V8 exported something unexpected as \"" + infos[i].name + "\"");
   auto as = [](auto interned) -> Result<Extern> {
     if (!interned) return interned.take_error();

@@ -34,7 +34,9 @@ struct V8HostBinding {
   V8Instance* instance;    // nullptr once the instance is gone
   const HostFuncDef* def;  // owned by the instance's linker: valid only while instance is set
   V8Context* context;
-  v8::Global<v8::Function> fn;  // weak
+  v8::Global<v8::Function> fn;    // weak
+  V8HostBinding* prev = nullptr;  // the context's list of its bindings
+  V8HostBinding* next = nullptr;
 };
 
 // A compiled module: its parsed info plus V8's compiled native module, shareable across isolates.
@@ -81,6 +83,8 @@ class V8Context : public Context {
   // as the context; a function's type is read from V8 unless known is given. Errors: kInternal (V8 failed).
   Result<const V8Function*> InternFunction(v8::Local<v8::Function> fn, const FuncType* known = nullptr);
   Result<std::shared_ptr<V8Memory>> InternMemory(v8::Local<v8::Object> memory);
+  // The same, for a memory whose maximum is known (no type reflection: a memory an instance defines).
+  Result<std::shared_ptr<V8Memory>> InternMemory(v8::Local<v8::Object> memory, std::optional<uint64_t> max);
   Result<std::shared_ptr<V8Table>> InternTable(v8::Local<v8::Object> table);
   Result<std::shared_ptr<V8Global>> InternGlobal(v8::Local<v8::Object> global);
 
@@ -123,7 +127,9 @@ class V8Context : public Context {
   std::unordered_multimap<int, std::weak_ptr<V8Memory>> memories_;
   std::unordered_multimap<int, std::weak_ptr<V8Table>> tables_;
   std::unordered_multimap<int, std::weak_ptr<V8Global>> globals_;
-  std::unordered_map<V8HostBinding*, std::unique_ptr<V8HostBinding>> bindings_;  // until V8 collects their function
+  // Owns the bindings (a list: no allocation but theirs) until V8 collects their function.
+  V8HostBinding* bindings_ = nullptr;
+  void Unlink(V8HostBinding* binding);
   std::optional<v8::HandleScope> base_scope_;              // open while this context is current (see MakeCurrent)
   std::shared_ptr<PendingInterrupts> pending_interrupts_;  // created with the isolate
 };
@@ -385,9 +391,8 @@ class V8Instance : public Instance {
   static void FailHostCall(const v8::FunctionCallbackInfo<v8::Value>& info, V8HostBinding& binding, Error error);
 
  private:
-  // One export: its JS value and, for a function, how calls reach it.
+  // One export: for a function, how calls reach it; what GetExport made of it.
   struct ExportSlot {
-    v8::Global<v8::Value> value;
     v8::Global<v8::Function> fn;       // the function; empty for other kinds
     v8::Global<v8::Function> wire_fn;  // its CallTrampolineModule instance, made on the first call
     bool needs_trampoline = false;     // f32, f64 or v128 in its type: calls go through wire_fn
@@ -422,6 +427,12 @@ class V8Instance : public Instance {
   int depth_ = 0;
   bool healthy_ = true;
 };
+
+// A JS string of s (UTF-8).
+inline v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
+  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
+      .ToLocalChecked();
+}
 
 // Compiles parsed in isolate (whose context is given); object receives V8's module object.
 Result<std::shared_ptr<const V8Module>> CompileIn(v8::Isolate* isolate, v8::Local<v8::Context> context,
