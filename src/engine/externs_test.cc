@@ -13,6 +13,40 @@ using enum ValType;
 
 const FuncType kDouble{{kI32}, {kI32}};
 
+TEST(ModuleInfoTest, LimitsMatchAsTheSpecSays) {
+  EXPECT_TRUE((Limits{2, 4}).Matches(Limits{1, 4}));
+  EXPECT_TRUE((Limits{2, 4}).Matches(Limits{2, std::nullopt}));
+  EXPECT_FALSE((Limits{1, 4}).Matches(Limits{2, std::nullopt}));
+  EXPECT_FALSE((Limits{2, std::nullopt}).Matches(Limits{1, 4}));
+  EXPECT_FALSE((Limits{2, 5}).Matches(Limits{1, 4}));
+  EXPECT_EQ((Limits{1, 2}).ToString(), "1..2");
+  EXPECT_EQ((GlobalType{kF64, true}).ToString(), "mut f64");
+}
+
+TEST(ModuleInfoTest, ImportsAndExportsCarryTheirTypes) {
+  auto bytes = ReadFileBytes(std::string(CAPSULE_GUEST_DIR) + "/engine_linking.wasm");
+  ASSERT_TRUE(bytes.ok());
+  auto parsed = ParseModule(*bytes, 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const ModuleInfo& info = parsed->info;
+  ASSERT_EQ(info.imports.size(), 5u);
+  EXPECT_EQ(info.imports[0].limits, (Limits{1, 4}));
+  EXPECT_EQ(info.imports[1].kind, ExternKind::kTable);
+  EXPECT_EQ(info.imports[1].element, kFuncRef);
+  EXPECT_EQ(info.imports[1].limits, (Limits{2, std::nullopt}));
+  EXPECT_EQ(info.imports[2].global, (GlobalType{kI32, false}));
+  EXPECT_EQ(info.imports[3].global, (GlobalType{kI64, true}));
+  EXPECT_EQ(info.imports[4].func_type, kDouble);
+  ASSERT_EQ(info.tables.size(), 1u);
+  ASSERT_EQ(info.globals.size(), 2u);
+  const ExportInfo* base = info.FindExport("base");
+  ASSERT_NE(base, nullptr);
+  EXPECT_EQ(base->kind, ExternKind::kGlobal);
+  EXPECT_EQ(base->index, 0u);
+  EXPECT_EQ(base->global, (GlobalType{kI32, false}));
+  EXPECT_EQ(info.FindExport("memory")->limits, (Limits{1, 4}));
+}
+
 class ExternsTest : public BackendTest {
  protected:
   // A linker whose env offers what engine_linking imports, made by the host.
