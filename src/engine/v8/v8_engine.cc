@@ -153,9 +153,9 @@ V8Context::~V8Context() {
     v8::Isolate::Scope isolate_scope(isolate_);
     // Objects the host still holds outlive the isolate: they let go of it now and fail from then on.
     auto detach = [](auto& objects) {
-      for (auto& [hash, weak] : objects)
+      for (auto& [hash, weak] : objects.by_hash)
         if (auto object = weak.lock()) object->Detach();
-      objects.clear();
+      objects.by_hash.clear();
     };
     detach(memories_);
     detach(tables_);

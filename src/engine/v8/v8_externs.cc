@@ -131,18 +131,23 @@ Error WrongType(const char* what, ValType want, ValType got) {
 template <class Map, class Make>
 auto V8Context::Intern(Map& map, v8::Local<v8::Object> obj, Make make) -> decltype(make()) {
   const int hash = obj->GetIdentityHash();
-  auto [it, end] = map.equal_range(hash);
+  auto [it, end] = map.by_hash.equal_range(hash);
   while (it != end) {
     auto entry = it->second.lock();
     if (!entry) {
-      it = map.erase(it);
+      it = map.by_hash.erase(it);
       continue;
     }
     if (entry->object() == obj) return entry;
     ++it;
   }
   auto made = make();
-  if (made) map.emplace(hash, *made);
+  if (!made) return made;
+  map.by_hash.emplace(hash, *made);
+  if (map.by_hash.size() >= map.prune_at) {  // amortized: the map stays within twice its live objects
+    std::erase_if(map.by_hash, [](const auto& entry) { return entry.second.expired(); });
+    map.prune_at = std::max<size_t>(64, 2 * map.by_hash.size());
+  }
   return made;
 }
 
@@ -173,9 +178,8 @@ Result<const V8Function*> V8Context::InternFunction(v8::Local<v8::Function> fn, 
   return entry.get();
 }
 
-Result<std::shared_ptr<V8Memory>> V8Context::InternMemory(v8::Local<v8::Object> memory, std::optional<uint64_t> max) {
-  return Intern(memories_, memory,
-                [&]() -> Result<std::shared_ptr<V8Memory>> { return std::make_shared<V8Memory>(*this, memory, max); });
+Result<std::shared_ptr<V8Memory>> V8Context::AdoptMemory(std::shared_ptr<V8Memory> memory) {
+  return Intern(memories_, memory->object(), [&]() -> Result<std::shared_ptr<V8Memory>> { return memory; });
 }
 
 Result<std::shared_ptr<V8Memory>> V8Context::InternMemory(v8::Local<v8::Object> memory) {

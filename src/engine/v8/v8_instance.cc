@@ -189,15 +189,18 @@ Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local
     }
   }
   if (!memory.IsEmpty() && memory->IsWasmMemoryObject()) {
-    // A memory the module defines has the maximum it declares (after the cap); others are known to V8.
+    // A memory the module defines is new, with the maximum it declares (after the cap): it becomes the context's
+    // object for it only if GetExport hands it out. An imported one already is an object of the context.
     size_t imported_memories = 0;
     for (const ImportInfo& imp : module_->imports()) imported_memories += imp.kind == ExternKind::kMemory;
     const auto& declared = module_->info().memories;
-    auto interned = memory_index && *memory_index >= imported_memories && *memory_index < declared.size()
-                        ? context_.InternMemory(memory.As<v8::Object>(), declared[*memory_index].max)
-                        : context_.InternMemory(memory.As<v8::Object>());
-    if (!interned) return interned.take_error();
-    memory_ = std::move(*interned);
+    if (memory_index && *memory_index >= imported_memories && *memory_index < declared.size()) {
+      memory_ = std::make_shared<V8Memory>(context_, memory.As<v8::Object>(), declared[*memory_index].max);
+    } else {
+      auto interned = context_.InternMemory(memory.As<v8::Object>());
+      if (!interned) return interned.take_error();
+      memory_ = std::move(*interned);
+    }
   }
   return Status::Ok();
 }
@@ -225,7 +228,9 @@ Result<Extern> V8Instance::GetExport(std::string_view name) {
       if (value->IsFunction()) object = as(context_.InternFunction(value.As<v8::Function>(), &infos[i].func_type));
       break;
     case ExternKind::kMemory:
-      if (value->IsWasmMemoryObject()) object = as(context_.InternMemory(value.As<v8::Object>()));
+      if (!value->IsWasmMemoryObject()) break;
+      object = memory_ && memory_->object() == value ? as(context_.AdoptMemory(memory_))
+                                                     : as(context_.InternMemory(value.As<v8::Object>()));
       break;
     case ExternKind::kTable:
       if (value->IsObject()) object = as(context_.InternTable(value.As<v8::Object>()));

@@ -83,8 +83,9 @@ class V8Context : public Context {
   // as the context; a function's type is read from V8 unless known is given. Errors: kInternal (V8 failed).
   Result<const V8Function*> InternFunction(v8::Local<v8::Function> fn, const FuncType* known = nullptr);
   Result<std::shared_ptr<V8Memory>> InternMemory(v8::Local<v8::Object> memory);
-  // The same, for a memory whose maximum is known (no type reflection: a memory an instance defines).
-  Result<std::shared_ptr<V8Memory>> InternMemory(v8::Local<v8::Object> memory, std::optional<uint64_t> max);
+  // Makes memory, which no one else has seen (an instance's own), the one object of its JS memory, unless it
+  // already is; returns that one.
+  Result<std::shared_ptr<V8Memory>> AdoptMemory(std::shared_ptr<V8Memory> memory);
   Result<std::shared_ptr<V8Table>> InternTable(v8::Local<v8::Object> table);
   Result<std::shared_ptr<V8Global>> InternGlobal(v8::Local<v8::Object> global);
 
@@ -124,9 +125,14 @@ class V8Context : public Context {
   // The objects handed out so far, by their JS object's identity hash. Functions are owned here; the others by
   // their users, and detached when the context dies before them.
   std::unordered_multimap<int, std::unique_ptr<V8Function>> functions_;
-  std::unordered_multimap<int, std::weak_ptr<V8Memory>> memories_;
-  std::unordered_multimap<int, std::weak_ptr<V8Table>> tables_;
-  std::unordered_multimap<int, std::weak_ptr<V8Global>> globals_;
+  template <class T>
+  struct WeakObjects {
+    std::unordered_multimap<int, std::weak_ptr<T>> by_hash;
+    size_t prune_at = 64;  // entries of dead objects are dropped when the map reaches this size
+  };
+  WeakObjects<V8Memory> memories_;
+  WeakObjects<V8Table> tables_;
+  WeakObjects<V8Global> globals_;
   // Owns the bindings (a list: no allocation but theirs) until V8 collects their function.
   V8HostBinding* bindings_ = nullptr;
   void Unlink(V8HostBinding* binding);
