@@ -45,6 +45,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::printf("-- CPU time of the calling thread\n");
     Call("call/wasm_noop", "call/native_noop", "C++ -> wasm call, Func handle", 200);
     Call("call/wasm_noop_by_name", "call/native_noop", "C++ -> wasm call, by name", 0);
+    Call("call/wasm_f64", "call/wasm_noop", "C++ -> wasm call of (f64) -> f64, vs (i32) -> i32", 0);
     HostCall("hostcall/wasm_to_host", "hostcall/native_to_host", "wasm -> host call", 100);
     Compute("compute/fib30", "fib(30) wasm vs native");
     Compute("compute/sha256_4MiB", "sha256 4 MiB wasm vs native");

@@ -29,6 +29,18 @@ void BM_CallWasm(benchmark::State& state) {
   if (args[0].i32() != static_cast<int32_t>(state.iterations())) state.SkipWithError("noop returned a wrong value");
 }
 
+// Instance::Call of double_f64(f64) -> f64: floats cross bit for bit, through a trampoline on V8.
+void BM_CallWasmF64(benchmark::State& state) {
+  auto instance = Must(TheContext().Instantiate(GuestModule("bench_calls"), BenchLinker()), "instantiate");
+  Func f = Must(instance->GetFunc("double_f64"), "GetFunc double_f64");
+  Value args[1] = {Value::F64(1)};
+  Value results[1];
+  for (auto _ : state) {
+    Must(instance->Call(f, args, results), "call double_f64");
+    args[0] = results[0].f64() > 1e300 ? Value::F64(1) : results[0];
+  }
+}
+
 // Reference: a native call of the same function through a function pointer the compiler cannot see through.
 int32_t NativeNoop(int32_t x) {
   return x + 1;
@@ -84,6 +96,7 @@ BENCHMARK_CAPTURE(BM_Instantiate, calls, "bench_calls")->Name("instantiate/calls
 BENCHMARK_CAPTURE(BM_Instantiate, sha256, "bench_sha256")->Name("instantiate/sha256")->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CallWasm)->Name("call/wasm_noop");
 BENCHMARK(BM_CallWasmByName)->Name("call/wasm_noop_by_name");
+BENCHMARK(BM_CallWasmF64)->Name("call/wasm_f64");
 BENCHMARK(BM_CallNative)->Name("call/native_noop");
 BENCHMARK(BM_HostCall)->Name("hostcall/wasm_to_host")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HostCallNative)->Name("hostcall/native_to_host")->Unit(benchmark::kMillisecond);

@@ -13,6 +13,8 @@ packages=(
   clang lld wasi-libc libclang-rt-14-dev-wasm32
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
+  # spec tests: wast2json turns the official core testsuite's .wast files into JSON + .wasm (tests/spec)
+  wabt
   # host libraries: outbound HTTP (libcurl), Redis (hiredis)
   libcurl4-openssl-dev libhiredis-dev
   # capsule-http: HTTP/1.1 server (Boost.Beast/Asio), TLS, JSON; openssl makes test certificates

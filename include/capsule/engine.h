@@ -4,6 +4,10 @@
 //   Context (one per thread, e.g. a V8 isolate)  -> Instantiate(Module, Linker) -> Instance
 //   Instance (memory, exports, interruption)     -> Call(export, args) -> results or an Error
 //
+// Everything of WebAssembly 2.0 crosses the interface: every value type (v128 and references included, floats bit
+// for bit), imports of every kind (a Linker binds them to host functions or to objects of the Context, extern.h)
+// and traps with the spec's wording (trap.h).
+//
 // Runners only ever see these types; a backend lives in src/engine/<backend>/ and is picked by name.
 #pragma once
 
@@ -15,10 +19,12 @@
 #include <string_view>
 #include <vector>
 
+#include "capsule/extern.h"
 #include "capsule/linker.h"
 #include "capsule/memory.h"
 #include "capsule/module_info.h"
 #include "capsule/result.h"
+#include "capsule/trap.h"
 #include "capsule/values.h"
 
 namespace capsule {
@@ -89,13 +95,23 @@ class Context {
   virtual Result<std::shared_ptr<const Module>> Compile(std::span<const uint8_t> wasm,
                                                         const CompileOptions& options = {}) = 0;
 
-  // Binds every import of module to the linker's host functions and instantiates it. Runs the module's start
-  // section, not WASI's `_start`. data is the instance's initial host data (seen by host functions the start
-  // section calls). Errors: kLinkError naming the first import that cannot be bound, kTrap if the start section
-  // traps, kResourceLimit.
+  // Binds every import of module as linker->Resolve says and instantiates it. Runs the module's start section, not
+  // WASI's `_start`. data is the instance's initial host data (seen by host functions the start section calls).
+  // Errors: kLinkError naming the first import that cannot be bound (or an object of another Context); kTrap (its
+  // message as Instance::Call's) if a data or element segment does not fit or the start function traps, after the
+  // segments before it were written into imported memories and tables, as WebAssembly 2.0 says; kResourceLimit.
   virtual Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
                                                         std::shared_ptr<const Linker> linker,
                                                         InstanceData data = {}) = 0;
+
+  // A new memory of these limits in pages, zero-filled, for a Linker to offer to modules. Errors: kInvalidArgument
+  // (min above max, or above 65536 pages), kResourceLimit (cannot be allocated).
+  virtual Result<std::shared_ptr<Memory>> NewMemory(const Limits& limits) = 0;
+  // A new table of this type with every element init. Errors: kInvalidArgument (an element type that is not a
+  // reference, min above max, an init of another type), kResourceLimit.
+  virtual Result<std::shared_ptr<Table>> NewTable(const TableType& type, const Value& init) = 0;
+  // A new global of this type holding value, bit for bit. Errors: kInvalidArgument (value of another type).
+  virtual Result<std::shared_ptr<Global>> NewGlobal(const GlobalType& type, const Value& value) = 0;
 };
 
 // A handle to an exported function of one Instance; cheap to copy, valid while the Instance lives.
@@ -130,17 +146,24 @@ class Instance {
   // The exported function `name`, or kNotFound / kInvalidArgument (exists but is not a function).
   virtual Result<Func> GetFunc(std::string_view name) = 0;
 
-  // Calls f with args; writes f's results into results (results.size() must equal the result count).
-  // Errors: kTrap (message of the trap), kInterrupted, kExit (proc_exit), kInvalidArgument (wrong arity/types),
-  // or the error a host function returned. Re-entrant: host functions may call into the instance again.
+  // Calls f with args; writes f's results into results (results.size() must equal the result count). Values of
+  // every type cross bit for bit. Errors: kTrap (its message starts with the spec's wording, trap.h), kInterrupted,
+  // kExit (proc_exit), kInvalidArgument (wrong arity/types, a funcref of another Context), or the error a host
+  // function returned. Re-entrant: host functions may call into the instance again.
   virtual Status Call(const Func& f, std::span<const Value> args, std::span<Value> results,
                       const CallOptions& options = {}) = 0;
 
   // Convenience: looks up and calls the export `name`, returning its results.
   Result<std::vector<Value>> Call(std::string_view name, std::span<const Value> args, const CallOptions& options = {});
 
-  // The exported linear memory "memory" (or the first memory), or nullptr when the module has none.
+  // The instance's linear memory: the one exported as "memory", else the first exported one, else the one it
+  // imports; nullptr when it has none.
   virtual Memory* memory() = 0;
+
+  // The export `name` as an object of this instance's Context, for the host to use or a Linker to bind (a function,
+  // table, memory or global). The same object each time, and the very object an import was bound to when the
+  // export re-exports it. Errors: kNotFound.
+  virtual Result<Extern> GetExport(std::string_view name) = 0;
 
   // The instance's host data: per-instance, per-call state that host functions read through their Caller.
   InstanceData& data() { return data_; }

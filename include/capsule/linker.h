@@ -1,4 +1,5 @@
-// Host functions: what a runner offers to guests, by import module, name and signature.
+// The Linker: what a runner offers to guests, by import module and name: host functions (by signature) and objects
+// of a Context (another instance's exports, a memory, table or global the host made).
 #pragma once
 
 #include <functional>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "capsule/extern.h"
 #include "capsule/memory.h"
 #include "capsule/module_info.h"
 #include "capsule/result.h"
@@ -87,7 +89,14 @@ struct HostFuncDef {
   HostFunc fn;
 };
 
-// A set of host functions. Built once, then shared read-only by every thread and instance.
+// What an import binds to: a host function of the Linker or an object of a Context (exactly one is set).
+struct Binding {
+  const HostFuncDef* host = nullptr;
+  const Extern* object = nullptr;
+};
+
+// A set of host functions and objects, built before use, then shared read-only by the instantiations that use it.
+// A Linker of host functions only works in every Context and thread; one holding objects only in their Context.
 class Linker {
  public:
   // Registers fn as module.name with that signature. The same module.name may be registered with several
@@ -95,20 +104,34 @@ class Linker {
   // Registering the same name and signature again replaces the earlier function.
   void Define(std::string module, std::string name, FuncType type, HostFunc fn);
 
-  // The definition an import binds to, or kLinkError naming the import (unknown name, or no matching signature,
-  // listing what is offered).
-  Result<const HostFuncDef*> Resolve(const ImportInfo& import) const;
+  // Binds module.name to object, replacing an earlier object of that name. An object takes precedence over host
+  // functions of the same name.
+  void Define(std::string module, std::string name, Extern object);
+
+  // Binds every export of instance as module.<export name> (the spec's `register`): another module can then import
+  // its functions, tables, memories and globals. Errors: those of Instance::GetExport.
+  Status DefineInstance(const std::string& module, Instance& instance);
+
+  // What an import binds to, after checking the types as WebAssembly does (a function's signature exactly; a
+  // table's element type and a global's type and mutability exactly; memory and table limits by Limits::Matches on
+  // the object's current size). Errors: kLinkError, whose message starts with the spec's wording: "unknown import"
+  // (nothing of that name) or "incompatible import type" (of another kind or type; it lists what is offered).
+  Result<Binding> Resolve(const ImportInfo& import) const;
 
   // Checks every import of a module: Ok, or kLinkError naming the first one that cannot be bound.
   Status Check(const ModuleInfo& module) const;
 
-  // Every definition, in registration order.
+  // Every host-function definition, in registration order.
   const std::vector<std::unique_ptr<HostFuncDef>>& definitions() const { return defs_; }
 
  private:
+  template <class T>
+  using ByName = std::map<std::string, std::map<std::string, T, std::less<>>, std::less<>>;
+
   std::vector<std::unique_ptr<HostFuncDef>> defs_;
   // module -> name -> the definitions of that name (one per signature); looked up without building strings.
-  std::map<std::string, std::map<std::string, std::vector<HostFuncDef*>, std::less<>>, std::less<>> by_name_;
+  ByName<std::vector<HostFuncDef*>> by_name_;
+  ByName<Extern> objects_;
 };
 
 }  // namespace capsule

@@ -8,15 +8,21 @@
 #include <string>
 #include <string_view>
 
+#include "capsule/module_info.h"
 #include "capsule/result.h"
 
 namespace capsule {
 
-// Linear memory of one instance. Every access is bounds-checked against the current size. The base address and
-// size are re-read lazily after each call into the guest and at each host-function entry, so a view stays
-// correct after memory.grow; a span or pointer obtained from it is valid only until the next call into the guest.
+// A linear memory of a Context: an instance's (Instance::memory, Instance::GetExport) or one the host made
+// (Context::NewMemory), which instances may share. Every access is bounds-checked against the current size. There is
+// one Memory per memory of a Context, whatever path it was reached by, and its base address and size are re-read
+// lazily after each call into a guest that uses it and at each host-function entry, so a view stays correct
+// after memory.grow; a span or pointer obtained from it is valid only until the next call into a guest. It must not
+// outlive its Context.
 class Memory {
  public:
+  static constexpr uint64_t kPageSize = 65536;
+
   virtual ~Memory() = default;
 
   // Current size in bytes.
@@ -24,6 +30,13 @@ class Memory {
     Sync();
     return size_;
   }
+  // The memory's limits in pages: min is its current size, max the most it may grow to (none: 65536 pages).
+  Limits limits() { return Limits{size() / kPageSize, max_pages()}; }
+  // The maximum size in pages, as declared (or capped by CompileOptions::max_memory_pages) when it was made.
+  virtual std::optional<uint64_t> max_pages() = 0;
+  // Grows the memory by delta pages of zeros, as memory.grow does, and returns the old size in pages.
+  // kResourceLimit when that would pass the maximum or the host cannot allocate it.
+  virtual Result<uint64_t> Grow(uint64_t delta_pages) = 0;
 
   // The bytes [offset, offset + len), or kTrap "out of bounds memory access" when they do not all exist.
   Result<std::span<uint8_t>> Span(uint64_t offset, uint64_t len) {

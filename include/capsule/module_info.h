@@ -1,5 +1,5 @@
-// What a module declares: its imports, exports and memories. Read from the binary by our own parser, the same
-// for every backend.
+// What a module declares: its imports, exports, tables, memories and globals, with their types. Read from the binary
+// by our own parser, the same for every backend.
 #pragma once
 
 #include <cstdint>
@@ -24,22 +24,57 @@ const char* ExternKindName(ExternKind k);
 struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
+
+  bool operator==(const Limits&) const = default;
+  // Whether an object of these limits may be imported where `wanted` is declared (the spec's limits matching):
+  // at least wanted.min, and a maximum no larger than wanted.max when that is set.
+  bool Matches(const Limits& wanted) const;
+  // "1", "1..2"
+  std::string ToString() const;
 };
 
-// One import: "module"."name" of some kind; func_type is set for functions, limits for memories and tables.
+// The type of a global: its value type and whether it may be set.
+struct GlobalType {
+  ValType type = ValType::kI32;
+  bool is_mutable = false;
+
+  bool operator==(const GlobalType&) const = default;
+  // "i32", "mut f64"
+  std::string ToString() const;
+};
+
+// The type of a table: its element type (funcref or externref) and its limits in elements.
+struct TableType {
+  ValType element = ValType::kFuncRef;
+  Limits limits;
+
+  bool operator==(const TableType&) const = default;
+  // "funcref 10..20"
+  std::string ToString() const;
+};
+
+// One import: "module"."name" of some kind and the type it asks for: func_type for a function, limits for a memory
+// or a table, element for a table, global for a global.
 struct ImportInfo {
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::kFunc;
-  FuncType func_type;
-  Limits limits;
+  FuncType func_type{};
+  Limits limits{};
+  ValType element = ValType::kFuncRef;
+  GlobalType global{};
 };
 
-// One export; func_type is set for functions.
+// One export: its name, kind, index in that kind's index space (imports first) and its declared type, in the
+// fields ImportInfo uses.
 struct ExportInfo {
   std::string name;
   ExternKind kind = ExternKind::kFunc;
-  FuncType func_type;
+  FuncType func_type{};
+  uint32_t index = 0;
+  Limits limits{};
+  ValType element = ValType::kFuncRef;
+  GlobalType global{};
 };
 
 // What an engine saves and restores to reset an instance (Instance::SaveState): the module's linear memory and
@@ -62,7 +97,9 @@ std::string StateGlobalExportName(uint32_t index);
 struct ModuleInfo {
   std::vector<ImportInfo> imports;
   std::vector<ExportInfo> exports;
-  std::vector<Limits> memories;  // imported memories first, then defined ones, as in the index space
+  std::vector<Limits> memories;     // imported memories first, then defined ones, as in the index space
+  std::vector<TableType> tables;    // likewise
+  std::vector<GlobalType> globals;  // likewise
   StateLayout state;
 
   // The export of that name, or nullptr.
@@ -79,8 +116,8 @@ struct ParsedModule {
   std::vector<uint8_t> bytes;
 };
 
-// Parses the module structure (header, types, imports, functions, memories, globals, exports), applies the memory
-// cap (0 = none) and works out the StateLayout (scanning the code for what would make a reset unsound). Does not
+// Parses the module structure (header, types, imports, functions, tables, memories, globals, exports), applies the
+// memory cap (0 = none) and works out the StateLayout (scanning the code for what would make a reset unsound). Does not
 // validate code bodies: the backend does. Errors: kInvalidModule, kResourceLimit.
 Result<ParsedModule> ParseModule(std::span<const uint8_t> wasm, uint32_t max_memory_pages);
 

@@ -12,14 +12,15 @@ const FuncType kHandler{{ValType::kI32, ValType::kI32}, {ValType::kI64}};
 
 ModuleInfo WithExports(std::initializer_list<const char*> names) {
   ModuleInfo info;
-  for (const char* name : names) info.exports.push_back(ExportInfo{name, ExternKind::kFunc, kHandler});
+  for (const char* name : names)
+    info.exports.push_back(ExportInfo{.name = name, .kind = ExternKind::kFunc, .func_type = kHandler});
   return info;
 }
 
 void Import(ModuleInfo& info, const char* name, bool with_result = true) {
   FuncType type{{ValType::kI32, ValType::kI32}, {}};
   if (with_result) type.results.push_back(ValType::kI32);
-  info.imports.push_back(ImportInfo{"env", name, ExternKind::kFunc, type, {}});
+  info.imports.push_back(ImportInfo{.module = "env", .name = name, .kind = ExternKind::kFunc, .func_type = type});
 }
 
 TEST(DetectAbi, CurrentFromItsExports) {
@@ -31,7 +32,8 @@ TEST(DetectAbi, CurrentFromItsExports) {
 
 TEST(DetectAbi, LegacyFromItsExports) {
   ModuleInfo module = WithExports({"callHandle", "callNatsMessageHandle"});
-  module.exports.push_back(ExportInfo{"callHandleHttp", ExternKind::kFunc, FuncType{{ValType::kI32}, {ValType::kI64}}});
+  module.exports.push_back(ExportInfo{
+      .name = "callHandleHttp", .kind = ExternKind::kFunc, .func_type = FuncType{{ValType::kI32}, {ValType::kI64}}});
   auto info = DetectAbi(module);
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->kind, AbiKind::kLegacy);

@@ -72,4 +72,39 @@ void AppendLeb(std::string& out, uint64_t v) {
   } while (v);
 }
 
+bool SkipConstExpr(BinaryReader& r) {
+  for (;;) {
+    auto op = r.Byte();
+    if (!op) return false;
+    switch (*op) {
+      case 0x0b: return true;  // end
+      case 0x41:
+      case 0x42:
+      case 0x23:
+      case 0xd2:  // i32/i64.const, global.get, ref.func
+        if (!r.SkipLeb(10)) return false;
+        break;
+      case 0x43:
+        if (!r.Bytes(4)) return false;
+        break;  // f32.const
+      case 0x44:
+        if (!r.Bytes(8)) return false;
+        break;  // f64.const
+      case 0xd0:
+        if (!r.SkipLeb(10)) return false;
+        break;    // ref.null heaptype
+      case 0xfd:  // v128.const: sub-opcode 12 and 16 bytes
+        if (r.U32() != 12u || !r.Bytes(16)) return false;
+        break;
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e: break;  // extended-const arithmetic
+      default: return false;
+    }
+  }
+}
+
 }  // namespace capsule::internal

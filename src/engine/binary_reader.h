@@ -34,6 +34,9 @@ class BinaryReader {
   bool failed_ = false;
 };
 
+// Skips a constant expression (a global's or segment's initializer) up to its `end`; false on anything else.
+bool SkipConstExpr(BinaryReader& r);
+
 // Appends v as unsigned LEB128.
 void AppendLeb(std::string& out, uint64_t v);
 

@@ -39,6 +39,19 @@ class BodyScanner {
     return r_.at_end() || Bad("bytes after the function's end");
   }
 
+  // Whether an instruction starts at body offset `at`: decodes the locals and the instructions up to there.
+  bool InstructionStartsAt(size_t at) {
+    auto entries = r_.U32();
+    if (!entries) return false;
+    for (uint32_t i = 0; i < *entries; ++i) {
+      if (!Index() || !ValType()) return false;
+    }
+    while (depth_ > 0 && r_.offset() < at) {
+      if (!Instr()) return false;
+    }
+    return depth_ > 0 && r_.offset() == at;
+  }
+
   std::string why() const { return why_.empty() ? "truncated body or malformed LEB128" : why_; }
   size_t offset() const { return r_.offset(); }
 
@@ -277,6 +290,11 @@ Error Invalid(uint32_t func, size_t offset, const std::string& why) {
 }
 
 }  // namespace
+
+bool InstructionStartsAt(std::span<const uint8_t> function_body, size_t offset) {
+  CodeFacts ignored;
+  return BodyScanner(function_body, ignored).InstructionStartsAt(offset);
+}
 
 Result<CodeFacts> ScanCode(std::span<const uint8_t> code_section_body) {
   CodeFacts facts;

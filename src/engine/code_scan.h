@@ -22,4 +22,8 @@ struct CodeFacts {
 // does not validate them (types, indices, alignment are the engine's business).
 Result<CodeFacts> ScanCode(std::span<const uint8_t> code_section_body);
 
+// Whether an instruction starts at byte `offset` of one function body (its locals included; the bytes after its
+// size), decoding the body from its start.
+bool InstructionStartsAt(std::span<const uint8_t> function_body, size_t offset);
+
 }  // namespace capsule::internal

@@ -242,6 +242,7 @@ TEST(CodeScanTest, ScansEveryGuestModule) {
     const Bytes module((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto code = CodeSectionOf(module);
     ASSERT_TRUE(code.has_value());
+    if (code->empty()) continue;  // no functions
     auto facts = ScanCode(*code);
     ASSERT_TRUE(facts.ok()) << facts.error().message;
     std::cout << path.filename().string() << ": " << code->size() << " code bytes, mutates_tables "

@@ -346,7 +346,7 @@ TEST(EngineLinkTest, SignatureMismatchIsNamed) {
   ASSERT_TRUE(linker->Check(module->info()).ok());
   Linker wrong;
   wrong.Define("env", "host_add", FuncType{{ValType::kI32}, {}}, nullptr);
-  ImportInfo imp{"env", "host_add", ExternKind::kFunc, kI32x2_I32, {}};
+  ImportInfo imp{.module = "env", .name = "host_add", .kind = ExternKind::kFunc, .func_type = kI32x2_I32};
   auto r = wrong.Resolve(imp);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("(i32) -> ()"), std::string::npos) << r.error().message;

@@ -1,6 +1,6 @@
-// ParseModule: reads the module's structure (types, imports, functions, memories, globals, exports), lowers memory
-// maximums to the cap and works out whether instances can be reset (StateLayout). Code bodies are validated by the
-// backend; they are only scanned here for the instructions that would make a reset unsound.
+// ParseModule: reads the module's structure (types, imports, functions, tables, memories, globals, exports), lowers
+// memory maximums to the cap and works out whether instances can be reset (StateLayout). Code bodies are validated by
+// the backend; they are only scanned here for the instructions that would make a reset unsound.
 #include <string>
 
 #include "capsule/module_info.h"
@@ -12,11 +12,21 @@ namespace {
 
 using internal::AppendLeb;
 using internal::BinaryReader;
+using internal::SkipConstExpr;
 
 constexpr uint32_t kMaxPages32 = 65536;
 constexpr std::string_view kStateExportPrefix = "capsule:state:global:";
 
-enum Section : uint8_t { kType = 1, kImport = 2, kFunction = 3, kMemory = 5, kGlobal = 6, kExport = 7, kCode = 10 };
+enum Section : uint8_t {
+  kType = 1,
+  kImport = 2,
+  kFunction = 3,
+  kTable = 4,
+  kMemory = 5,
+  kGlobal = 6,
+  kExport = 7,
+  kCode = 10
+};
 
 Error Invalid(const std::string& what, size_t offset) {
   return Fail(ErrorCode::kInvalidModule, "invalid module: " + what + " at byte " + std::to_string(offset));
@@ -33,6 +43,15 @@ std::optional<ValType> DecodeValType(uint8_t b) {
     case 0x6f: return ValType::kExternRef;
   }
   return std::nullopt;
+}
+
+// A table's element type: a reference type.
+std::optional<ValType> ReadRefType(BinaryReader& r) {
+  auto b = r.Byte();
+  if (!b) return std::nullopt;
+  auto t = DecodeValType(*b);
+  if (!t || !IsRefType(*t)) return std::nullopt;
+  return t;
 }
 
 // Limits flags: bit 0 = has max, bit 1 = shared, bit 2 = 64-bit.
@@ -52,39 +71,6 @@ std::optional<Limits> ReadLimits(BinaryReader& r, uint8_t* flags_out = nullptr) 
   return l;
 }
 
-// Skips a constant expression (a global's initializer) up to its `end`; false on anything else.
-bool SkipConstExpr(BinaryReader& r) {
-  for (;;) {
-    auto op = r.Byte();
-    if (!op) return false;
-    switch (*op) {
-      case 0x0b: return true;  // end
-      case 0x41:
-      case 0x42:
-      case 0x23:
-      case 0xd2:  // i32/i64.const, global.get, ref.func
-        if (!r.SkipLeb(10)) return false;
-        break;
-      case 0x43:
-        if (!r.Bytes(4)) return false;
-        break;  // f32.const
-      case 0x44:
-        if (!r.Bytes(8)) return false;
-        break;  // f64.const
-      case 0xd0:
-        if (!r.SkipLeb(10)) return false;
-        break;  // ref.null heaptype
-      case 0x6a:
-      case 0x6b:
-      case 0x6c:
-      case 0x7c:
-      case 0x7d:
-      case 0x7e: break;  // extended-const arithmetic
-      default: return false;
-    }
-  }
-}
-
 struct Parser {
   std::span<const uint8_t> wasm;
   uint32_t cap;
@@ -99,8 +85,9 @@ struct Parser {
     if (out.info.state.not_resettable.empty()) out.info.state.not_resettable = why;
   }
 
-  // The global section: every defined mutable global of a number type; anything the reset cannot restore (or
-  // this parser cannot read) makes the module not resettable, but never invalid: the backend validates.
+  // The global section: the type of every global, and every defined mutable global of a number type; anything the
+  // reset cannot restore (or this parser cannot read) makes the module not resettable, but never invalid: the
+  // backend validates.
   void ParseGlobals(BinaryReader& r) {
     auto count = r.U32();
     if (!count) return NotResettable("unreadable global section");
@@ -109,12 +96,15 @@ struct Parser {
       auto mut = r.Byte();
       if (!vt || !mut) return NotResettable("unreadable global section");
       auto type = DecodeValType(*vt);
+      if (!type) return NotResettable("unreadable global section");
+      out.info.globals.push_back(GlobalType{*type, *mut == 1});
       if (*mut == 1) {
-        if (!type || *type == ValType::kV128 || *type == ValType::kFuncRef || *type == ValType::kExternRef)
-          return NotResettable("a mutable global of a type the host cannot read (v128 or reference)");
-        out.info.state.mutable_globals.push_back({imported_globals + i, *type});
+        if (*type == ValType::kV128 || IsRefType(*type))
+          NotResettable("a mutable global of a type the reset does not save (v128 or reference)");
+        else
+          out.info.state.mutable_globals.push_back({imported_globals + i, *type});
       }
-      if (!type || !SkipConstExpr(r)) return NotResettable("a global initializer this parser does not read");
+      if (!SkipConstExpr(r)) return NotResettable("a global initializer this parser does not read");
     }
   }
 
@@ -186,10 +176,12 @@ struct Parser {
           break;
         }
         case ExternKind::kTable: {
-          auto rt = r.Byte();
+          auto element = ReadRefType(r);
           auto l = ReadLimits(r);
-          if (!rt || !l) return Invalid("bad table import", r.offset());
+          if (!element || !l) return Invalid("bad table import", r.offset());
           imp.limits = *l;
+          imp.element = *element;
+          out.info.tables.push_back(TableType{*element, *l});
           NotResettable("an imported table");
           break;
         }
@@ -203,8 +195,11 @@ struct Parser {
         }
         case ExternKind::kGlobal: {
           auto vt = r.Byte();
+          auto type = vt ? DecodeValType(*vt) : std::nullopt;
           auto mut = r.Byte();
-          if (!vt || !mut) return Invalid("bad global import", r.offset());
+          if (!type || !mut || *mut > 1) return Invalid("bad global import", r.offset());
+          imp.global = GlobalType{*type, *mut == 1};
+          out.info.globals.push_back(imp.global);
           ++imported_globals;
           if (*mut == 1) NotResettable("an imported mutable global");
           break;
@@ -228,6 +223,18 @@ struct Parser {
       auto t = r.U32();
       if (!t || *t >= types.size()) return Invalid("bad function type index", r.offset());
       func_types.push_back(*t);
+    }
+    return Status::Ok();
+  }
+
+  Status ParseTables(BinaryReader& r) {
+    auto count = r.U32();
+    if (!count) return Invalid("bad table section", r.offset());
+    for (uint32_t i = 0; i < *count; ++i) {
+      auto element = ReadRefType(r);
+      auto l = ReadLimits(r);
+      if (!element || !l) return Invalid("bad table type", r.offset());
+      out.info.tables.push_back(TableType{*element, *l});
     }
     return Status::Ok();
   }
@@ -273,11 +280,29 @@ struct Parser {
       if (!name || !kind || !index || *kind > 4) return Invalid("bad export", r.offset());
       e.name = std::move(*name);
       e.kind = static_cast<ExternKind>(*kind);
+      e.index = *index;
       if (e.kind == ExternKind::kMemory) ++memory_exports;
       if (e.name.starts_with(kStateExportPrefix)) NotResettable("an export named like the host's own state exports");
-      if (e.kind == ExternKind::kFunc) {
-        if (*index >= func_types.size()) return Invalid("export of an unknown function", r.offset());
-        e.func_type = types[func_types[*index]];
+      // The backend rejects an export of an unknown table, memory or global; only a function's type is needed here.
+      const ModuleInfo& info = out.info;
+      switch (e.kind) {
+        case ExternKind::kFunc:
+          if (*index >= func_types.size()) return Invalid("export of an unknown function", r.offset());
+          e.func_type = types[func_types[*index]];
+          break;
+        case ExternKind::kTable:
+          if (*index < info.tables.size()) {
+            e.limits = info.tables[*index].limits;
+            e.element = info.tables[*index].element;
+          }
+          break;
+        case ExternKind::kMemory:
+          if (*index < info.memories.size()) e.limits = info.memories[*index];
+          break;
+        case ExternKind::kGlobal:
+          if (*index < info.globals.size()) e.global = info.globals[*index];
+          break;
+        case ExternKind::kTag: break;
       }
       out.info.exports.push_back(std::move(e));
     }
@@ -339,6 +364,7 @@ struct Parser {
         case kType: st = ParseTypes(s); break;
         case kImport: st = ParseImports(s); break;
         case kFunction: st = ParseFunctions(s); break;
+        case kTable: st = ParseTables(s); break;
         case kExport:
           st = ParseExports(s);
           has_exports = true;
@@ -370,28 +396,6 @@ struct Parser {
 };
 
 }  // namespace
-
-const char* ExternKindName(ExternKind k) {
-  switch (k) {
-    case ExternKind::kFunc: return "func";
-    case ExternKind::kTable: return "table";
-    case ExternKind::kMemory: return "memory";
-    case ExternKind::kGlobal: return "global";
-    case ExternKind::kTag: return "tag";
-  }
-  return "?";
-}
-
-const ExportInfo* ModuleInfo::FindExport(std::string_view name) const {
-  for (const auto& e : exports)
-    if (e.name == name) return &e;
-  return nullptr;
-}
-
-bool ModuleInfo::ExportsFunc(std::string_view name) const {
-  const ExportInfo* e = FindExport(name);
-  return e && e->kind == ExternKind::kFunc;
-}
 
 std::string StateGlobalExportName(uint32_t index) {
   return std::string(kStateExportPrefix) + std::to_string(index);

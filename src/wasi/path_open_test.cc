@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 class FakeMemory : public Memory {
  public:
   FakeMemory() : bytes_(4096) {}
+  std::optional<uint64_t> max_pages() override { return 1; }
+  Result<uint64_t> Grow(uint64_t) override { return Fail(ErrorCode::kResourceLimit, "a fake memory does not grow"); }
 
  protected:
   void Refresh(uint8_t*& base, size_t& size) override {

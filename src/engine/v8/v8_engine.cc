@@ -11,45 +11,16 @@ namespace {
 
 // Flags fixed for the whole process. Dynamic tiering off: every function is optimized by TurboFan in the
 // background right after the baseline compile, which gave the best compute times. Loop peeling: sha256 went from
-// 1.6x to 1.3x native (bench/README.md).
-constexpr char kV8Flags[] = "--no-wasm-dynamic-tiering --wasm-loop-peeling";
+// 1.6x to 1.3x native (bench/README.md). Type reflection (JS API only: WebAssembly.Function.type and the type()
+// methods of memories, tables and globals) tells the types of the objects a guest hands out (funcrefs, exports).
+constexpr char kV8Flags[] = "--no-wasm-dynamic-tiering --wasm-loop-peeling --experimental-wasm-type-reflection";
 
 // The context whose isolate is left entered on this thread (see MakeCurrent), or nullptr.
 thread_local V8Context* t_entered = nullptr;
 // How many V8Instance calls are running on this thread; the entered isolate may only change at depth 0.
 thread_local int t_call_depth = 0;
 
-v8::Local<v8::String> Str(v8::Isolate* isolate, std::string_view s) {
-  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
-      .ToLocalChecked();
-}
-
 }  // namespace
-
-std::string ExceptionText(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::TryCatch& try_catch) {
-  v8::Local<v8::Value> exception = try_catch.Exception();
-  if (exception.IsEmpty()) return "unknown error";
-  v8::String::Utf8Value text(isolate, exception);
-  std::string message = *text ? *text : "unknown error";
-  // "RuntimeError: unreachable" -> "unreachable"; keep the top wasm frame as a hint of where it happened.
-  for (const char* prefix : {"RuntimeError: ", "CompileError: ", "LinkError: ", "TypeError: ", "RangeError: "}) {
-    if (message.rfind(prefix, 0) == 0) {
-      message = message.substr(std::char_traits<char>::length(prefix));
-      break;
-    }
-  }
-  v8::Local<v8::Value> stack;
-  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
-    v8::String::Utf8Value st(isolate, stack);
-    std::string s = *st ? *st : "";
-    auto at = s.find("\n    at ");
-    if (at != std::string::npos) {
-      auto end = s.find('\n', at + 1);
-      message += " (" + s.substr(at + 5, end == std::string::npos ? std::string::npos : end - at - 5) + ")";
-    }
-  }
-  return message;
-}
 
 v8::Isolate* V8Engine::NewIsolate(v8::ArrayBuffer::Allocator* allocator) {
   v8::Isolate::CreateParams params;
@@ -132,14 +103,18 @@ V8Context::V8Context(std::shared_ptr<V8Engine> engine)
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
   context_.Reset(isolate_, context);
   v8::Context::Scope context_scope(context);
-  // WebAssembly.Instance, looked up once.
+  // WebAssembly, WebAssembly.Instance and WebAssembly.Function.type, looked up once.
   v8::Local<v8::Object> wasm = v8::Object::New(isolate_);
   v8::Local<v8::Value> global_wasm;
   if (context->Global()->Get(context, Str(isolate_, "WebAssembly")).ToLocal(&global_wasm) && global_wasm->IsObject())
     wasm = global_wasm.As<v8::Object>();
-  v8::Local<v8::Value> ctor;
+  wasm_namespace_.Reset(isolate_, wasm);
+  v8::Local<v8::Value> ctor, function, type;
   if (wasm->Get(context, Str(isolate_, "Instance")).ToLocal(&ctor) && ctor->IsFunction())
     instance_constructor_.Reset(isolate_, ctor.As<v8::Function>());
+  if (wasm->Get(context, Str(isolate_, "Function")).ToLocal(&function) && function->IsObject() &&
+      function.As<v8::Object>()->Get(context, Str(isolate_, "type")).ToLocal(&type) && type->IsFunction())
+    function_type_.Reset(isolate_, type.As<v8::Function>());
 }
 
 ThreadCallDepth::ThreadCallDepth() {
@@ -176,8 +151,25 @@ void V8Context::LeaveCurrent() {
 V8Context::~V8Context() {
   {
     v8::Isolate::Scope isolate_scope(isolate_);
+    // Objects the host still holds outlive the isolate: they let go of it now and fail from then on.
+    auto detach = [](auto& objects) {
+      for (auto& [hash, weak] : objects.by_hash)
+        if (auto object = weak.lock()) object->Detach();
+      objects.by_hash.clear();
+    };
+    detach(memories_);
+    detach(tables_);
+    detach(globals_);
+    functions_.clear();
+    while (V8HostBinding* binding = bindings_) {
+      Unlink(binding);
+      delete binding;
+    }
+    helper_modules_.clear();
     modules_.clear();
     instance_constructor_.Reset();
+    function_type_.Reset();
+    wasm_namespace_.Reset();
     context_.Reset();
   }
   LeaveCurrent();

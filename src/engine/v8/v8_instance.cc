@@ -1,41 +1,16 @@
-// The V8 backend's instances: host-function trampolines, typed calls, traps, interruption and memory views.
-#include <algorithm>
+// The V8 backend's instances: imports (host functions and objects), exports, typed calls and the host-function
+// entry point, both with trampolines for the types JS cannot carry, and state save / restore.
 #include <cstring>
 #include <string>
 
+#include "engine/module_lookup.h"
+#include "engine/v8/trampoline_wasm.h"
 #include "engine/v8/v8_internal.h"
 
 namespace capsule::internal {
 namespace {
 
 constexpr size_t kMaxInlineValues = 16;
-
-v8::Local<v8::Value> ToJs(v8::Isolate* isolate, const Value& v) {
-  switch (v.type) {
-    case ValType::kI32: return v8::Integer::New(isolate, v.i32());
-    case ValType::kI64: return v8::BigInt::New(isolate, v.i64());
-    case ValType::kF32: return v8::Number::New(isolate, v.f32());
-    case ValType::kF64: return v8::Number::New(isolate, v.f64());
-    default: return v8::Undefined(isolate);
-  }
-}
-
-// Converts a JS value produced by wasm (or its wrapper) for a slot of type t. Wasm hands over Smis or heap
-// numbers for i32/f32/f64 and BigInts for i64, so the context-free accessors suffice.
-Value FromJs(v8::Local<v8::Value> js, ValType t) {
-  switch (t) {
-    case ValType::kI32:
-      if (js->IsInt32()) return Value::I32(js.As<v8::Int32>()->Value());
-      if (js->IsNumber()) return Value::I32(static_cast<int32_t>(js.As<v8::Number>()->Value()));
-      return Value::I32(0);
-    case ValType::kI64:
-      if (js->IsBigInt()) return Value::I64(js.As<v8::BigInt>()->Int64Value());
-      return Value::I64(0);
-    case ValType::kF32: return Value::F32(js->IsNumber() ? static_cast<float>(js.As<v8::Number>()->Value()) : 0.0f);
-    case ValType::kF64: return Value::F64(js->IsNumber() ? js.As<v8::Number>()->Value() : 0.0);
-    default: return Value{};
-  }
-}
 
 bool TypesMatch(std::span<const Value> values, const std::vector<ValType>& types) {
   if (values.size() != types.size()) return false;
@@ -44,76 +19,29 @@ bool TypesMatch(std::span<const Value> values, const std::vector<ValType>& types
   return true;
 }
 
-}  // namespace
-
-void PendingInterrupts::Add(InterruptRequest* request) {
-  std::lock_guard lock(mu_);
-  requests_.push_back(request);
+size_t WireCountOf(const std::vector<ValType>& types) {
+  size_t n = 0;
+  for (ValType t : types) n += WireCount(t);
+  return n;
 }
 
-bool PendingInterrupts::Remove(InterruptRequest* request) {
-  std::lock_guard lock(mu_);
-  auto it = std::find(requests_.begin(), requests_.end(), request);
-  if (it == requests_.end()) return false;
-  requests_.erase(it);
-  return true;
-}
-
-void PendingInterrupts::DropAll() {
-  std::vector<InterruptRequest*> dropped;
-  {
-    std::lock_guard lock(mu_);
-    dropped.swap(requests_);
+// A stack buffer of n items, or a heap one when n is large.
+template <class T, size_t kInline>
+class SmallBuffer {
+ public:
+  explicit SmallBuffer(size_t n) {
+    if (n > kInline) Grow(n);
   }
-  for (InterruptRequest* request : dropped) delete request;
-}
+  T* data() { return heap_.empty() ? inline_ : heap_.data(); }
 
-void V8InterruptState::Interrupt() {
-  std::lock_guard lock(mu_);
-  uint64_t call = running_call_.load(std::memory_order_acquire);
-  if (!isolate_ || call == 0) return;
-  requested_call_.store(call, std::memory_order_release);
-  auto* request = new InterruptRequest{shared_from_this(), call};
-  pending_->Add(request);
-  isolate_->RequestInterrupt(&OnInterrupt, request);
-}
+ private:
+  [[gnu::noinline]] void Grow(size_t n) { heap_.resize(n); }  // keeps the common path inline
 
-void V8InterruptState::OnInterrupt(v8::Isolate* isolate, void* data) {
-  auto* request = static_cast<InterruptRequest*>(data);
-  V8InterruptState& state = *request->state;
-  if (!state.pending_->Remove(request)) return;  // already freed: cannot happen while the isolate lives
-  std::unique_ptr<InterruptRequest> owned(request);
-  if (state.running_call_.load(std::memory_order_relaxed) != owned->call) return;  // that call already ended
-  state.interrupted_ = true;
-  isolate->TerminateExecution();
-}
+  T inline_[kInline];
+  std::vector<T> heap_;
+};
 
-void V8InterruptState::BeginCall() {
-  interrupted_ = false;
-  running_call_.store(++last_call_, std::memory_order_release);
-}
-
-bool V8InterruptState::EndCall() {
-  running_call_.store(0, std::memory_order_relaxed);
-  bool hit = interrupted_;
-  interrupted_ = false;
-  // On the isolate's thread, so isolate_ cannot be detached concurrently (Detach runs in ~V8Instance, here too).
-  if (hit) isolate_->CancelTerminateExecution();
-  return hit;
-}
-
-void V8InterruptState::Detach() {
-  std::lock_guard lock(mu_);
-  isolate_ = nullptr;
-}
-
-void V8Memory::Refresh(uint8_t*& base, size_t& size) {
-  v8::Isolate::Scope isolate_scope(isolate_);
-  v8::HandleScope handles(isolate_);
-  v8::Local<v8::ArrayBuffer> buffer = memory_.Get(isolate_)->Buffer();
-  base = static_cast<uint8_t*>(buffer->Data());
-  size = buffer->ByteLength();
-}
+}  // namespace
 
 V8Instance::V8Instance(V8Context& context, std::shared_ptr<const Module> module, std::shared_ptr<const Linker> linker,
                        InstanceData data)
@@ -125,79 +53,204 @@ V8Instance::V8Instance(V8Context& context, std::shared_ptr<const Module> module,
 
 V8Instance::~V8Instance() {
   interrupt_->Detach();
+  for (V8HostBinding* binding : bindings_) binding->instance = nullptr;
   v8::Isolate::Scope isolate_scope(isolate_);
-  funcs_.clear();
+  exports_.clear();
   instance_.Reset();
+  saved_.reset();
   memory_.reset();
 }
 
-Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor) {
+Result<v8::Local<v8::Value>> V8Instance::ObjectImport(const ImportInfo& import, const Extern& object) {
+  auto other_context = [&] {
+    return Fail(ErrorCode::kLinkError,
+                "import \"" + import.module + "\".\"" + import.name + "\" is bound to an object of another context");
+  };
+  if (import.kind == ExternKind::kGlobal && import.global == GlobalType{ValType::kV128, false})
+    return Fail(ErrorCode::kLinkError,
+                "import \"" + import.module + "\".\"" + import.name +
+                    "\": V8 10.2 cannot import an immutable v128 global (it aborts the process)");
+  const V8Object* owned = nullptr;
+  switch (object.kind()) {
+    case ExternKind::kFunc: {
+      const auto* f = dynamic_cast<const V8Function*>(object.function());
+      if (!f || f->isolate() != isolate_) return other_context();
+      return v8::Local<v8::Value>(f->Get());
+    }
+    case ExternKind::kTable: owned = dynamic_cast<const V8Object*>(object.table().get()); break;
+    case ExternKind::kMemory: owned = dynamic_cast<const V8Object*>(object.memory().get()); break;
+    case ExternKind::kGlobal: owned = dynamic_cast<const V8Object*>(object.global().get()); break;
+    case ExternKind::kTag: break;
+  }
+  if (!owned || owned->context() != &context_) return other_context();
+  return v8::Local<v8::Value>(owned->object());
+}
+
+Result<v8::Local<v8::Object>> V8Instance::BuildImports() {
   v8::Local<v8::Context> context = context_.context();
+  const auto& infos = module_->imports();
+  std::vector<v8::Local<v8::Value>> values(infos.size());
+  // Host functions with f32, f64 or v128 in their types are called through one HostTrampolineModule instance.
+  std::vector<size_t> wrapped;
+  std::vector<FuncType> wrapped_types;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    auto binding = linker_->Resolve(infos[i]);
+    if (!binding) return binding.take_error();
+    if (binding->object) {
+      auto value = ObjectImport(infos[i], *binding->object);
+      if (!value) return value.take_error();
+      values[i] = *value;
+      continue;
+    }
+    const FuncType& type = binding->host->type;
+    auto bound = context_.BindHostFunction(*this, *binding->host, static_cast<int>(WireCountOf(type.params)));
+    if (!bound) return bound.take_error();
+    bindings_.push_back(*bound);
+    values[i] = (*bound)->fn.Get(isolate_);
+    if (NeedsTrampoline(type)) {
+      wrapped.push_back(i);
+      wrapped_types.push_back(type);
+    }
+  }
+  if (!wrapped.empty()) {
+    v8::Local<v8::Object> hosts = v8::Object::New(isolate_);
+    for (size_t k = 0; k < wrapped.size(); ++k)
+      if (hosts->Set(context, Str(isolate_, std::to_string(k)), values[wrapped[k]]).IsNothing())
+        return Fail(ErrorCode::kInternal, "V8 could not build the host trampolines' imports");
+    auto exports = context_.InstantiateHelper(HostTrampolineModule(wrapped_types), hosts);
+    if (!exports) return exports.take_error();
+    for (size_t k = 0; k < wrapped.size(); ++k)
+      if (!(*exports)->Get(context, Str(isolate_, std::to_string(k))).ToLocal(&values[wrapped[k]]))
+        return Fail(ErrorCode::kInternal, "V8 could not read a host trampoline");
+  }
   v8::Local<v8::Object> imports = v8::Object::New(isolate_);
-  for (const ImportInfo& imp : module_->imports()) {
-    auto def = linker_->Resolve(imp);
-    if (!def) return def.take_error();
-    bindings_.push_back(std::make_unique<V8HostBinding>(V8HostBinding{this, *def}));
-    v8::Local<v8::Function> fn;
-    if (!v8::Function::New(context, HostTrampoline, v8::External::New(isolate_, bindings_.back().get()),
-                           static_cast<int>(imp.func_type.params.size()), v8::ConstructorBehavior::kThrow)
-             .ToLocal(&fn))
-      return Fail(ErrorCode::kInternal, "V8 could not create host function " + imp.name);
-    v8::Local<v8::String> module_name =
-        v8::String::NewFromUtf8(isolate_, imp.module.data(), v8::NewStringType::kNormal, int(imp.module.size()))
-            .ToLocalChecked();
-    v8::Local<v8::String> field =
-        v8::String::NewFromUtf8(isolate_, imp.name.data(), v8::NewStringType::kNormal, int(imp.name.size()))
-            .ToLocalChecked();
+  for (size_t i = 0; i < infos.size(); ++i) {
+    v8::Local<v8::String> module_name = Str(isolate_, infos[i].module);
     v8::Local<v8::Value> ns;
     if (!imports->Get(context, module_name).ToLocal(&ns) || !ns->IsObject()) {
       ns = v8::Object::New(isolate_);
       if (imports->Set(context, module_name, ns).IsNothing())
         return Fail(ErrorCode::kInternal, "V8 could not build the import object");
     }
-    if (ns.As<v8::Object>()->Set(context, field, fn).IsNothing())
+    if (ns.As<v8::Object>()->Set(context, Str(isolate_, infos[i].name), values[i]).IsNothing())
       return Fail(ErrorCode::kInternal, "V8 could not build the import object");
   }
+  return imports;
+}
+
+Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor) {
+  v8::Local<v8::Context> context = context_.context();
+  auto imports = BuildImports();
+  if (!imports) return imports.take_error();
 
   v8::TryCatch try_catch(isolate_);
-  v8::Local<v8::Value> argv[] = {module_object, imports};
+  v8::Local<v8::Value> argv[] = {module_object, *imports};
   depth_++;
   interrupt_->BeginCall();
   v8::MaybeLocal<v8::Object> maybe = instance_constructor->NewInstance(context, 2, argv);
   bool interrupted = interrupt_->EndCall();
   depth_--;
   v8::Local<v8::Object> instance;
-  if (!maybe.ToLocal(&instance)) {
-    Error e = CallError(try_catch, interrupted);
-    if (e.code == ErrorCode::kTrap) e.message = "start function trapped: " + e.message;
-    return e;
-  }
+  // V8 10.2 returns an object (not an instance) when the start function throws: the exception is what counts.
+  if (!maybe.ToLocal(&instance) || try_catch.HasCaught()) return CallError(try_catch, interrupted, "start function");
   instance_.Reset(isolate_, instance);
 
   v8::Local<v8::Value> exports_value;
-  if (!instance->Get(context, v8::String::NewFromUtf8Literal(isolate_, "exports")).ToLocal(&exports_value) ||
-      !exports_value->IsObject())
+  if (!instance->Get(context, Str(isolate_, "exports")).ToLocal(&exports_value) || !exports_value->IsObject())
     return Fail(ErrorCode::kInternal, "instance has no exports object");
   v8::Local<v8::Object> exports = exports_value.As<v8::Object>();
   const auto& infos = module_->exports();
-  funcs_.resize(infos.size());
-  v8::Local<v8::WasmMemoryObject> first_memory, named_memory;
+  exports_.resize(infos.size());
+  v8::Local<v8::Value> memory;
+  std::optional<uint32_t> memory_index;  // of the exported memory
   for (size_t i = 0; i < infos.size(); ++i) {
     const ExportInfo& e = infos[i];
     v8::Local<v8::Value> value;
-    v8::Local<v8::String> key =
-        v8::String::NewFromUtf8(isolate_, e.name.data(), v8::NewStringType::kNormal, int(e.name.size()))
-            .ToLocalChecked();
-    if (!exports->Get(context, key).ToLocal(&value)) continue;
-    if (e.kind == ExternKind::kFunc && value->IsFunction()) funcs_[i].Reset(isolate_, value.As<v8::Function>());
-    if (e.kind == ExternKind::kMemory && value->IsWasmMemoryObject()) {
-      if (first_memory.IsEmpty()) first_memory = value.As<v8::WasmMemoryObject>();
-      if (e.name == "memory") named_memory = value.As<v8::WasmMemoryObject>();
+    if (!exports->Get(context, Str(isolate_, e.name)).ToLocal(&value))
+      return Fail(ErrorCode::kInternal, "V8 could not read export " + e.name);
+    ExportSlot& slot = exports_[i];
+    if (e.kind == ExternKind::kFunc && value->IsFunction()) {
+      slot.fn.Reset(isolate_, value.As<v8::Function>());
+      slot.needs_trampoline = NeedsTrampoline(e.func_type);
+    }
+    if (e.kind == ExternKind::kMemory && value->IsWasmMemoryObject() && (memory.IsEmpty() || e.name == "memory")) {
+      memory = value;
+      memory_index = e.index;
     }
   }
-  if (!named_memory.IsEmpty()) first_memory = named_memory;
-  if (!first_memory.IsEmpty()) memory_ = std::make_unique<V8Memory>(isolate_, first_memory);
+  if (memory.IsEmpty()) {  // the first imported memory
+    const auto& imports_info = module_->imports();
+    for (const ImportInfo& imp : imports_info) {
+      if (imp.kind != ExternKind::kMemory) continue;
+      v8::Local<v8::Value> ns;
+      if ((*imports)->Get(context, Str(isolate_, imp.module)).ToLocal(&ns) && ns->IsObject())
+        memory = ns.As<v8::Object>()->Get(context, Str(isolate_, imp.name)).FromMaybe(v8::Local<v8::Value>());
+      break;
+    }
+  }
+  if (!memory.IsEmpty() && memory->IsWasmMemoryObject()) {
+    // A memory the module defines is new, with the maximum it declares (after the cap): it becomes the context's
+    // object for it only if GetExport hands it out. An imported one already is an object of the context.
+    size_t imported_memories = 0;
+    for (const ImportInfo& imp : module_->imports()) imported_memories += imp.kind == ExternKind::kMemory;
+    const auto& declared = module_->info().memories;
+    if (memory_index && *memory_index >= imported_memories && *memory_index < declared.size()) {
+      memory_ = std::make_shared<V8Memory>(context_, memory.As<v8::Object>(), declared[*memory_index].max);
+    } else {
+      auto interned = context_.InternMemory(memory.As<v8::Object>());
+      if (!interned) return interned.take_error();
+      memory_ = std::move(*interned);
+    }
+  }
   return Status::Ok();
+}
+
+Result<Extern> V8Instance::GetExport(std::string_view name) {
+  const auto& infos = module_->exports();
+  size_t i = 0;
+  while (i < infos.size() && infos[i].name != name) ++i;
+  if (i == infos.size())
+    return Fail(ErrorCode::kNotFound, "the module exports nothing named \"" + std::string(name) + "\"");
+  ExportSlot& slot = exports_[i];
+  if (slot.object) return *slot.object;
+  JsScope js(context_);
+  v8::Local<v8::Value> exports, value;
+  if (!instance_.Get(isolate_)->Get(js.context, Str(isolate_, "exports")).ToLocal(&exports) || !exports->IsObject() ||
+      !exports.As<v8::Object>()->Get(js.context, Str(isolate_, infos[i].name)).ToLocal(&value))
+    return Fail(ErrorCode::kInternal, "V8 could not read export " + infos[i].name);
+  Result<Extern> object = Fail(ErrorCode::kInternal, "V8 exported something unexpected as \"" + infos[i].name + "\"");
+  auto as = [](auto interned) -> Result<Extern> {
+    if (!interned) return interned.take_error();
+    return Extern(std::move(*interned));
+  };
+  switch (infos[i].kind) {
+    case ExternKind::kFunc:
+      if (value->IsFunction()) object = as(context_.InternFunction(value.As<v8::Function>(), &infos[i].func_type));
+      break;
+    case ExternKind::kMemory:
+      if (!value->IsWasmMemoryObject()) break;
+      object = memory_ && memory_->object() == value ? as(context_.AdoptMemory(memory_))
+                                                     : as(context_.InternMemory(value.As<v8::Object>()));
+      break;
+    case ExternKind::kTable:
+      if (value->IsObject()) object = as(context_.InternTable(value.As<v8::Object>()));
+      break;
+    case ExternKind::kGlobal:
+      if (!value->IsObject()) break;
+      if (auto global = context_.InternGlobal(value.As<v8::Object>()); !global) {
+        object = global.take_error();
+      } else {
+        // V8 cannot read an immutable v128 global (V8Global): its initializer can only be a v128.const.
+        if ((*global)->type() == GlobalType{ValType::kV128, false})
+          if (auto init = V128GlobalInit(static_cast<const V8Module&>(*module_).wire_bytes(), infos[i].index))
+            (*global)->SetConstant(*init);
+        object = Extern(std::move(*global));
+      }
+      break;
+    case ExternKind::kTag: break;
+  }
+  if (object) slot.object = *object;
+  return object;
 }
 
 Status V8Instance::SaveState() {
@@ -212,22 +265,19 @@ Status V8Instance::SaveState() {
   v8::TryCatch try_catch(isolate_);
   SavedState saved;
   v8::Local<v8::Value> exports;
-  if (!instance_.Get(isolate_)->Get(context, v8::String::NewFromUtf8Literal(isolate_, "exports")).ToLocal(&exports) ||
-      !exports->IsObject())
+  if (!instance_.Get(isolate_)->Get(context, Str(isolate_, "exports")).ToLocal(&exports) || !exports->IsObject())
     return Fail(ErrorCode::kInternal, "instance has no exports object");
-  const auto value_key = v8::String::NewFromUtf8Literal(isolate_, "value");
   for (const StateLayout::Global& g : layout.mutable_globals) {
-    const std::string name = StateGlobalExportName(g.index);
-    v8::Local<v8::Value> global, value;
-    if (!exports.As<v8::Object>()
-             ->Get(context, v8::String::NewFromUtf8(isolate_, name.data(), v8::NewStringType::kNormal,
-                                                    static_cast<int>(name.size()))
-                                .ToLocalChecked())
-             .ToLocal(&global) ||
-        !global->IsObject() || !global.As<v8::Object>()->Get(context, value_key).ToLocal(&value))
+    v8::Local<v8::Value> object;
+    if (!exports.As<v8::Object>()->Get(context, Str(isolate_, StateGlobalExportName(g.index))).ToLocal(&object) ||
+        !object->IsObject())
       return Fail(ErrorCode::kInternal, "cannot read mutable global " + std::to_string(g.index));
-    saved.globals.emplace_back(isolate_, global.As<v8::Object>());
-    saved.values.push_back(FromJs(value, g.type));
+    auto global = context_.InternGlobal(object.As<v8::Object>());
+    if (!global) return global.take_error();
+    auto value = (*global)->Get();
+    if (!value) return value.take_error();
+    saved.globals.push_back(std::move(*global));
+    saved.values.push_back(*value);
   }
   if (memory_) {
     auto bytes = memory_->Span(0, memory_->size());
@@ -251,12 +301,8 @@ Status V8Instance::RestoreState() {
   }
   if (saved_->globals.empty()) return Status::Ok();
   context_.MakeCurrent();
-  v8::HandleScope handles(isolate_);
-  v8::Local<v8::Context> context = context_.context();
-  v8::TryCatch try_catch(isolate_);
-  const auto value_key = v8::String::NewFromUtf8Literal(isolate_, "value");
   for (size_t i = 0; i < saved_->globals.size(); ++i) {
-    if (saved_->globals[i].Get(isolate_)->Set(context, value_key, ToJs(isolate_, saved_->values[i])).IsNothing()) {
+    if (!saved_->globals[i]->Set(saved_->values[i])) {
       healthy_ = false;  // partly restored: unusable
       return Fail(ErrorCode::kInternal, "cannot restore a mutable global");
     }
@@ -268,7 +314,7 @@ Result<Func> V8Instance::GetFunc(std::string_view name) {
   const auto& infos = module_->exports();
   for (size_t i = 0; i < infos.size(); ++i) {
     if (infos[i].name != name) continue;
-    if (infos[i].kind != ExternKind::kFunc || funcs_[i].IsEmpty())
+    if (infos[i].kind != ExternKind::kFunc || exports_[i].fn.IsEmpty())
       return Fail(ErrorCode::kInvalidArgument,
                   "export \"" + std::string(name) + "\" is a " + ExternKindName(infos[i].kind) + ", not a function");
     return Func{static_cast<uint32_t>(i), &infos[i].func_type};
@@ -276,7 +322,7 @@ Result<Func> V8Instance::GetFunc(std::string_view name) {
   return Fail(ErrorCode::kNotFound, "the module exports no function \"" + std::string(name) + "\"");
 }
 
-Error V8Instance::CallError(v8::TryCatch& try_catch, bool interrupted) {
+Error V8Instance::CallError(v8::TryCatch& try_catch, bool interrupted, std::string_view where) {
   healthy_ = false;
   if (pending_error_) {
     Error e = std::move(*pending_error_);
@@ -284,20 +330,31 @@ Error V8Instance::CallError(v8::TryCatch& try_catch, bool interrupted) {
     return e;
   }
   if (interrupted || try_catch.HasTerminated()) return Fail(ErrorCode::kInterrupted, "guest interrupted");
-  v8::Local<v8::Context> context = context_.context();
-  v8::Context::Scope context_scope(context);  // turning the exception into text runs JS (toString)
-  std::string text = ExceptionText(isolate_, context, try_catch);
-  if (text.find("Maximum call stack size exceeded") != std::string::npos)
-    return Fail(ErrorCode::kTrap, "call stack exhausted");
-  if (text.find("Out of memory") != std::string::npos || text.find("could not allocate memory") != std::string::npos)
-    return Fail(ErrorCode::kResourceLimit, text);
-  return Fail(ErrorCode::kTrap, text);
+  v8::Context::Scope context_scope(context_.context());  // turning the exception into text runs JS (toString)
+  return TrapError(context_, try_catch, where);
+}
+
+Result<v8::Local<v8::Function>> V8Instance::CallTarget(ExportSlot& slot, const FuncType& type) {
+  if (slot.wire_fn.IsEmpty()) {
+    v8::Context::Scope context_scope(context_.context());
+    v8::Local<v8::Object> imports = v8::Object::New(isolate_);
+    if (imports->Set(context_.context(), Str(isolate_, "f"), slot.fn.Get(isolate_)).IsNothing())
+      return Fail(ErrorCode::kInternal, "V8 could not build a call trampoline's imports");
+    auto exports = context_.InstantiateHelper(CallTrampolineModule(type), imports);
+    if (!exports) return exports.take_error();
+    v8::Local<v8::Value> fn;
+    if (!(*exports)->Get(context_.context(), Str(isolate_, "f")).ToLocal(&fn) || !fn->IsFunction())
+      return Fail(ErrorCode::kInternal, "V8 could not read a call trampoline");
+    slot.wire_fn.Reset(isolate_, fn.As<v8::Function>());
+  }
+  return slot.wire_fn.Get(isolate_);
 }
 
 Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Value> results,
                         const CallOptions& options) {
-  if (f.index >= funcs_.size() || funcs_[f.index].IsEmpty() || !f.type)
+  if (f.index >= exports_.size() || exports_[f.index].fn.IsEmpty() || !f.type)
     return Fail(ErrorCode::kInvalidArgument, "invalid function handle");
+  ExportSlot& slot = exports_[f.index];
   const FuncType& type = *f.type;
   if (!TypesMatch(args, type.params))
     return Fail(ErrorCode::kInvalidArgument, "arguments do not match " + type.ToString());
@@ -311,16 +368,24 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
     isolate_scope.emplace(isolate_);
   ThreadCallDepth call_depth;
   v8::HandleScope handles(isolate_);
+  v8::Local<v8::Function> fn;
+  if (!slot.needs_trampoline) {
+    fn = slot.fn.Get(isolate_);
+  } else {
+    auto target = CallTarget(slot, type);
+    if (!target) return target.take_error();
+    fn = *target;
+  }
   // No Context::Scope: Function::Call enters the function's context itself, and nothing else here needs one.
   v8::Local<v8::Context> context = context_.context();
-  v8::Local<v8::Value> inline_argv[kMaxInlineValues];
-  std::vector<v8::Local<v8::Value>> heap_argv;
-  v8::Local<v8::Value>* argv = inline_argv;
-  if (args.size() > kMaxInlineValues) {
-    heap_argv.resize(args.size());
-    argv = heap_argv.data();
+  SmallBuffer<v8::Local<v8::Value>, kMaxInlineValues> argv(slot.needs_trampoline ? WireCountOf(type.params)
+                                                                                 : args.size());
+  int argc = 0;
+  for (const Value& arg : args) {
+    if (!ToWire(isolate_, arg, argv.data() + argc))
+      return Fail(ErrorCode::kInvalidArgument, "a funcref argument is not a function of this context");
+    argc += WireCount(arg.type);
   }
-  for (size_t i = 0; i < args.size(); ++i) argv[i] = ToJs(isolate_, args[i]);
 
   v8::TryCatch try_catch(isolate_);
   bool outermost = depth_ == 0;
@@ -331,8 +396,7 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
       ticket = context_.engine().watchdog().Arm(options.deadline, interrupt_);
   }
   depth_++;
-  v8::MaybeLocal<v8::Value> maybe =
-      funcs_[f.index].Get(isolate_)->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), argv);
+  v8::MaybeLocal<v8::Value> maybe = fn->Call(context, v8::Undefined(isolate_), argc, argv.data());
   depth_--;
   bool interrupted = false;
   if (outermost) {
@@ -347,71 +411,111 @@ Status V8Instance::Call(const Func& f, std::span<const Value> args, std::span<Va
     healthy_ = false;
     return Fail(ErrorCode::kInterrupted, "guest interrupted");
   }
-  if (results.size() == 1) {
-    results[0] = FromJs(result, type.results[0]);
-  } else if (results.size() > 1) {
+  const size_t wire_results = slot.needs_trampoline ? WireCountOf(type.results) : results.size();
+  auto unrepresentable = [] {
+    return Fail(ErrorCode::kInternal, "the guest returned a value the host cannot represent");
+  };
+  if (wire_results == 1) {
+    if (!FromWire(context_, type.results[0], &result, &results[0])) return unrepresentable();
+  } else if (wire_results > 1) {
     if (!result->IsArray()) return Fail(ErrorCode::kInternal, "multi-value result is not an array");
     v8::Local<v8::Array> array = result.As<v8::Array>();
-    for (uint32_t i = 0; i < results.size(); ++i) {
-      v8::Local<v8::Value> item;
-      if (!array->Get(context, i).ToLocal(&item)) return Fail(ErrorCode::kInternal, "missing result");
-      results[i] = FromJs(item, type.results[i]);
+    SmallBuffer<v8::Local<v8::Value>, kMaxInlineValues> wire(wire_results);
+    for (uint32_t i = 0; i < wire_results; ++i)
+      if (!array->Get(context, i).ToLocal(&wire.data()[i])) return Fail(ErrorCode::kInternal, "missing result");
+    size_t w = 0;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!FromWire(context_, type.results[i], wire.data() + w, &results[i])) return unrepresentable();
+      w += WireCount(type.results[i]);
     }
   }
   return Status::Ok();
 }
 
+void V8Instance::FailHostCall(const v8::FunctionCallbackInfo<v8::Value>& info, V8HostBinding& binding, Error error) {
+  if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
+      error.message.find(binding.def->name) == std::string::npos)
+    error.message = binding.def->name + ": " + error.message;
+  binding.instance->pending_error_ = std::move(error);
+  info.GetIsolate()->ThrowException(v8::String::NewFromUtf8Literal(info.GetIsolate(), "host function failed"));
+}
+
 void V8Instance::HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* binding = static_cast<V8HostBinding*>(info.Data().As<v8::External>()->Value());
+  v8::Isolate* isolate = info.GetIsolate();
+  if (!binding->instance) {
+    // Not even def may be read now: the instance's linker, which owns it, may be gone too.
+    isolate->ThrowException(v8::Exception::Error(
+        Str(isolate, "a host function was called after the instance that imported it was destroyed")));
+    return;
+  }
   V8Instance& self = *binding->instance;
   const FuncType& type = binding->def->type;
-  v8::Isolate* isolate = info.GetIsolate();
-
+  const size_t n_params = type.params.size(), n_results = type.results.size();
   Value inline_args[kMaxInlineValues], inline_results[kMaxInlineValues];
   std::vector<Value> heap_args, heap_results;
   Value* args = inline_args;
   Value* results = inline_results;
-  if (type.params.size() > kMaxInlineValues) {
-    heap_args.resize(type.params.size());
+  if (n_params > kMaxInlineValues) {
+    heap_args.resize(n_params);
     args = heap_args.data();
   }
-  if (type.results.size() > kMaxInlineValues) {
-    heap_results.resize(type.results.size());
+  if (n_results > kMaxInlineValues) {
+    heap_results.resize(n_results);
     results = heap_results.data();
   }
-  for (size_t i = 0; i < type.params.size(); ++i) args[i] = FromJs(info[static_cast<int>(i)], type.params[i]);
-  for (size_t i = 0; i < type.results.size(); ++i) results[i] = Value{type.results[i], {0}};
+  int w = 0;
+  for (size_t i = 0; i < n_params; ++i) {
+    const ValType t = type.params[i];
+    v8::Local<v8::Value> wire[2] = {info[w]};
+    if (t == ValType::kV128) wire[1] = info[w + 1];
+    if (!FromWire(self.context_, t, wire, &args[i]))
+      return FailHostCall(info, *binding,
+                          Fail(ErrorCode::kInternal, "argument " + std::to_string(i) + " is not a " + ValTypeName(t)));
+    w += WireCount(t);
+  }
+  for (size_t i = 0; i < n_results; ++i) {  // Value::Default, in the fewest stores
+    results[i].type = type.results[i];
+    results[i].of.i64 = 0;
+    if (type.results[i] == ValType::kV128) results[i].of.v128 = V128{};
+  }
 
   if (self.memory_) self.memory_->Invalidate();
   Caller caller(self, self.memory_.get(), self.data_);
-  Status status = binding->def->fn(caller, std::span<const Value>(args, type.params.size()),
-                                   std::span<Value>(results, type.results.size()));
+  Status status =
+      binding->def->fn(caller, std::span<const Value>(args, n_params), std::span<Value>(results, n_results));
   if (isolate->IsExecutionTerminating()) return;  // an interrupt is unwinding the guest: let it go on
-  if (!status.ok()) {
-    Error error = status.take_error();
-    if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
-        error.message.find(binding->def->name) == std::string::npos)
-      error.message = binding->def->name + ": " + error.message;
-    self.pending_error_ = std::move(error);
-    isolate->ThrowException(v8::String::NewFromUtf8Literal(isolate, "host function failed"));
+  if (!status.ok()) return FailHostCall(info, *binding, status.take_error());
+  if (n_results == 1 && type.results[0] == ValType::kI32 && results[0].type == ValType::kI32) {  // the hot path
+    info.GetReturnValue().Set(results[0].i32());
     return;
   }
-  if (type.results.size() == 1) {
-    const Value& r = results[0];
-    switch (r.type) {
-      case ValType::kI32: info.GetReturnValue().Set(r.i32()); break;
-      case ValType::kI64: info.GetReturnValue().Set(v8::BigInt::New(isolate, r.i64())); break;
-      case ValType::kF32: info.GetReturnValue().Set(static_cast<double>(r.f32())); break;
-      case ValType::kF64: info.GetReturnValue().Set(r.f64()); break;
-      default: break;
-    }
-  } else if (type.results.size() > 1) {
-    v8::Local<v8::Context> context = isolate->GetCurrentContext();
-    v8::Local<v8::Array> array = v8::Array::New(isolate, static_cast<int>(type.results.size()));
-    for (uint32_t i = 0; i < type.results.size(); ++i)
-      if (array->Set(context, i, ToJs(isolate, results[i])).IsNothing()) return;
-    info.GetReturnValue().Set(array);
+  for (size_t i = 0; i < n_results; ++i)
+    if (results[i].type != type.results[i])
+      return FailHostCall(
+          info, *binding,
+          Fail(ErrorCode::kInternal, "result " + std::to_string(i) + " is a " + ValTypeName(results[i].type) +
+                                         ", not a " + ValTypeName(type.results[i])));
+  const size_t wire_results = WireCountOf(type.results);
+  if (wire_results == 0) return;
+  SmallBuffer<v8::Local<v8::Value>, kMaxInlineValues> wire(wire_results);
+  size_t k = 0;
+  for (size_t i = 0; i < n_results; ++i) {
+    if (!ToWire(isolate, results[i], wire.data() + k))
+      return FailHostCall(
+          info, *binding,
+          Fail(ErrorCode::kInvalidArgument, "result " + std::to_string(i) + " is a function of another context"));
+    k += WireCount(type.results[i]);
   }
+  if (wire_results == 1) {
+    info.GetReturnValue().Set(wire.data()[0]);
+    return;
+  }
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Array> array = v8::Array::New(isolate, static_cast<int>(wire_results));
+  for (uint32_t i = 0; i < wire_results; ++i)
+    if (array->Set(context, i, wire.data()[i]).IsNothing()) return;
+  info.GetReturnValue().Set(array);
 }
 
 }  // namespace capsule::internal

@@ -1,0 +1,2 @@
+;; A module whose start function traps (src/engine/trap_test.cc).
+(module (func $start unreachable) (start $start))
