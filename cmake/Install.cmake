@@ -13,4 +13,3 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/CapsuleConfigVersio
                                  COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/CapsuleConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/CapsuleConfigVersion.cmake
         DESTINATION ${_pkg_dir})
-install(FILES cmake/V8.cmake DESTINATION ${_pkg_dir} RENAME CapsuleV8.cmake)

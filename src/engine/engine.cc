@@ -5,12 +5,12 @@
 #include <fstream>
 #include <iterator>
 
-#include "engine/v8/v8_engine.h"
+#include "engine/backend_loader.h"
 
 namespace capsule {
 
 Result<std::shared_ptr<Engine>> Engine::Create(const EngineOptions& options) {
-  if (options.backend == "v8") return internal::CreateV8Engine(options);
+  if (options.backend == "v8") return internal::LoadV8Engine(options);
   return Fail(ErrorCode::kInvalidArgument, "unknown engine backend \"" + options.backend + "\" (available: v8)");
 }
 

@@ -11,6 +11,8 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 cmake -S "$here/consumer" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
 cmake --build "$tmp/build" >/dev/null
-out=$("$tmp/build/consumer" "$guest")
+# The V8 backend the consumer loads is the installed one.
+[[ -f "$tmp/prefix/lib/capsule/libcapsule_v8.so" ]]
+out=$(CAPSULE_V8_LIBRARY="$tmp/prefix/lib/capsule/libcapsule_v8.so" "$tmp/build/consumer" "$guest")
 echo "$out"
 [[ "$out" == exports:* ]]
