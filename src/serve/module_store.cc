@@ -6,9 +6,14 @@ Result<ModuleVersion> CompileModuleVersion(Engine& engine, const std::vector<uin
                                            const CompileOptions& options, std::string source, const Entries& entries) {
   auto module = engine.Compile(wasm, options);
   if (!module) return module.take_error();
-  auto abi = DetectAbi((*module)->info());
+  return MakeModuleVersion(std::move(*module), std::move(source), entries);
+}
+
+Result<ModuleVersion> MakeModuleVersion(std::shared_ptr<const Module> module, std::string source,
+                                        const Entries& entries) {
+  auto abi = DetectAbi(module->info());
   if (!abi) return abi.take_error();
-  const ModuleInfo& info = (*module)->info();
+  const ModuleInfo& info = module->info();
   bool served = false;
   std::string names;
   for (std::string_view name : entries.names) {
@@ -19,7 +24,7 @@ Result<ModuleVersion> CompileModuleVersion(Engine& engine, const std::vector<uin
   if (!served)
     return Fail(ErrorCode::kNotFound, source + " exports no " + std::string(entries.what) + " handler (" + names + ")");
   ModuleVersion v;
-  v.module = std::move(*module);
+  v.module = std::move(module);
   v.abi = *abi;
   v.source = std::move(source);
   return v;

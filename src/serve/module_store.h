@@ -55,6 +55,10 @@ struct Entries {
   std::span<const std::string_view> names;  // e.g. callHandleHTTP, callHandleHttp
 };
 
+// A compiled module as a ModuleVersion: its ABI detected. Errors: kNotFound when it exports none of entries.names.
+Result<ModuleVersion> MakeModuleVersion(std::shared_ptr<const Module> module, std::string source,
+                                        const Entries& entries);
+
 // Compiles wasm and detects its ABI. Errors: the engine's (kInvalidModule, kResourceLimit), kNotFound when the
 // module exports none of entries.names ("<source> exports no HTTP handler (callHandleHTTP or callHandleHttp)").
 Result<ModuleVersion> CompileModuleVersion(Engine& engine, const std::vector<uint8_t>& wasm,

@@ -225,6 +225,22 @@ TEST_F(CliTest, AVersion03HttpCommandLineServes) {
   EXPECT_NE(r.body.find("Bob"), std::string::npos) << r.body;
 }
 
+TEST_F(CliTest, EngineFlag) {
+  auto v8 = Capsule({"--engine=v8", "--wasm=" + GuestPath("cli_hello"), "--params=Bob"});
+  EXPECT_EQ(v8.exit_code, 0) << v8.err;
+  EXPECT_NE(v8.out.find("Hello Bob"), std::string::npos);
+  auto bad = Capsule({"--engine=jit", "--wasm=" + GuestPath("cli_hello")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--engine must be auto, interp or v8, got \"jit\""), std::string::npos) << bad.err;
+  RunOptions env;
+  env.env = {"CAPSULE_ENGINE=jit"};  // the flag's default comes from the environment
+  auto from_env = Capsule({"--wasm=" + GuestPath("cli_hello")}, env);
+  EXPECT_EQ(from_env.exit_code, 2);
+  auto run = Capsule({"run", "--engine=jit", GuestPath("cli_wasi_command")});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--engine must be"), std::string::npos) << run.err;
+}
+
 TEST_F(CliTest, DownloadsWithTheAuthHeader) {
   TinyHttpServer server({{"/hello.wasm", {200, ReadGuest("cli_hello")}}, {"/text", {200, "not wasm"}}});
   std::string saved = dir_ + "/downloaded.wasm";

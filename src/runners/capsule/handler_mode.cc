@@ -122,6 +122,10 @@ int HandlerMain(const std::vector<std::string>& args) {
   flags.Bool("version", &version, "print the version and exit");
   flags.Epilog(kEpilog);
   if (auto exit_code = flags.ParseCommandLine(args)) return *exit_code;
+  if (auto st = sandbox.engine.Check(); !st) {
+    PrintError(st.error().message);
+    return 2;
+  }
   if (version) {
     std::puts(VersionLine().c_str());
     return 0;

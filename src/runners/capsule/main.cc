@@ -8,7 +8,7 @@
 namespace capsule::cli {
 
 std::string VersionLine() {
-  return "capsule v" CAPSULE_VERSION " (Capsule C++, V8 engine)";
+  return "capsule v" CAPSULE_VERSION " (Capsule C++)";
 }
 
 }  // namespace capsule::cli

@@ -25,6 +25,10 @@ int RunMain(const std::vector<std::string>& args) {
   sandbox.Register(flags);
   flags.Epilog(kEpilog);
   if (auto exit_code = flags.ParseCommandLine(args)) return *exit_code;
+  if (auto st = sandbox.engine.Check(); !st) {
+    PrintError(st.error().message);
+    return 2;
+  }
   if (flags.positional().empty()) {
     PrintError("capsule run needs a module: capsule run FILE.wasm [-- ARGS...]");
     return 2;

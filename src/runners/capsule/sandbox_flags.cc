@@ -9,6 +9,7 @@
 namespace capsule::cli {
 
 void SandboxFlags::Register(runners::FlagSet& flags) {
+  engine.Register(flags);
   policy.Register(flags);
   flags.Repeated("env", &env, "set an environment variable for the guest", "K=V");
   flags.String("timeout", &timeout, "interrupt the guest after this long (e.g. 500ms, 5s)", "DURATION");
@@ -49,13 +50,10 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
     if (!policy->env_allow.empty()) policy->env_allow.push_back(kv.substr(0, eq));
   }
 
-  auto engine = Engine::Create();
-  if (!engine) return engine.take_error();
-  auto context = (*engine)->NewContext();
-  if (!context) return context.take_error();
-  p.context = std::move(*context);
-  auto module = p.context->Compile(wasm, compile);
-  if (!module) return module.take_error();
+  auto compiled = runners::CompileOnEngine(sandbox.engine.value, wasm, compile, "capsule", /*with_context=*/true);
+  if (!compiled) return compiled.take_error();
+  p.context = std::move(compiled->context);
+  std::shared_ptr<const Module> module = compiled->module;
 
   auto linker = std::make_shared<Linker>();
   AddWasiToLinker(*linker);
@@ -86,8 +84,8 @@ Result<Prepared> Prepare(const std::vector<uint8_t>& wasm, const SandboxFlags& s
 
   InstanceData data;
   data.set<WasiContext>(p.wasi.get());
-  auto instance = capsule_abi ? InstantiateCapsuleModule(*p.context, *module, linker, std::move(data))
-                              : p.context->Instantiate(*module, linker, std::move(data));
+  auto instance = capsule_abi ? InstantiateCapsuleModule(*p.context, module, linker, std::move(data))
+                              : p.context->Instantiate(module, linker, std::move(data));
   if (!instance) return instance.take_error();
   p.instance = std::move(*instance);
   return p;

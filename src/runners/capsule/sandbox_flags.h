@@ -10,6 +10,7 @@
 
 #include "capsule/engine.h"
 #include "capsule/wasi.h"
+#include "runners/common/engine_flag.h"
 #include "runners/common/flags.h"
 #include "runners/common/policy_flags.h"
 
@@ -17,12 +18,13 @@ namespace capsule::cli {
 
 // What the guest may use and how long it may run.
 struct SandboxFlags {
+  runners::EngineFlag engine;    // --engine
   runners::PolicyFlags policy;   // --dir (WASI preopens and the file host functions), --env-allow, --allow-host, ...
   std::vector<std::string> env;  // K=V
   std::string timeout;           // empty: none
   std::string max_memory;        // empty: the module's own maximum
 
-  // Adds the shared policy flags, --env, --timeout and --max-memory to flags.
+  // Adds --engine, the shared policy flags, --env, --timeout and --max-memory to flags.
   void Register(runners::FlagSet& flags);
 };
 

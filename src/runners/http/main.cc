@@ -9,6 +9,7 @@
 #include "capsule/host.h"
 #include "capsule/loader.h"
 #include "capsule/wasi.h"
+#include "runners/common/engine_flag.h"
 #include "runners/common/flags.h"
 #include "runners/common/module_source_flags.h"
 #include "runners/common/policy_flags.h"
@@ -47,8 +48,10 @@ int Main(const std::vector<std::string>& args) {
   runners::PolicyFlags policy_flags;
   runners::ModuleSourceFlags module;
   runners::ServingFlags serving;
+  runners::EngineFlag engine_flag;
   runners::FlagSet flags("capsule-http", kSynopsis);
   module.Register(flags);
+  engine_flag.Register(flags);
   flags.String("httpPort", &port, "port to listen on; empty: a free port (printed)", "PORT");
   flags.String("host", &host, "address to listen on", "ADDRESS");
   flags.String("crt", &crt, "TLS certificate chain (PEM); with --key, serve HTTPS", "FILE");
@@ -64,8 +67,12 @@ int Main(const std::vector<std::string>& args) {
   flags.Bool("version", &version, "print the version and exit");
   flags.Epilog(kEpilog);
   if (auto code = flags.ParseCommandLine(args)) return *code;
+  if (auto st = engine_flag.Check(); !st) {
+    PrintError(st.error().message);
+    return 2;
+  }
   if (version) {
-    std::puts("capsule-http v" CAPSULE_VERSION " (Capsule C++, V8 engine)");
+    std::puts("capsule-http v" CAPSULE_VERSION " (Capsule C++)");
     return 0;
   }
   if (!faas.empty() && faas != "false") {
@@ -132,14 +139,15 @@ int Main(const std::vector<std::string>& args) {
     PrintError(bytes.error().message);
     return 1;
   }
-  auto engine = Engine::Create();
-  if (!engine) {
-    PrintError(engine.error().message);
+  auto compiled = runners::CompileOnEngine(engine_flag.value, *bytes, compile, "capsule-http");
+  if (!compiled) {
+    PrintError(compiled.error().message);
     return 1;
   }
+  const std::shared_ptr<Engine> engine = compiled->engine;
   Metrics metrics;
   serve::ModuleStore store;
-  auto first = serve::CompileModuleVersion(**engine, *bytes, compile, module.name(), kHttpEntries);
+  auto first = serve::MakeModuleVersion(compiled->module, module.name(), kHttpEntries);
   if (!first) {
     PrintError(first.error().message);
     return 1;
@@ -153,8 +161,8 @@ int Main(const std::vector<std::string>& args) {
   AddCapsuleHostFunctions(*linker, host_options);
   settings.linker = linker;
 
-  serve::WorkerPool pool(*engine, store, settings, metrics.instances(), fresh);
-  serve::Reloader reloader(*engine, store, settings, compile, kHttpEntries, metrics.instances(), "capsule-http");
+  serve::WorkerPool pool(engine, store, settings, metrics.instances(), fresh);
+  serve::Reloader reloader(engine, store, settings, compile, kHttpEntries, metrics.instances(), "capsule-http");
   if (serving.watch) {
     if (module.wasm.empty()) {
       PrintError("--watch needs --wasm");

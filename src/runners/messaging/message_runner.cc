@@ -35,6 +35,7 @@ void PrintRunnerError(const std::string& program, const std::string& message) {
 
 void RegisterMessageRunnerFlags(FlagSet& flags, MessageRunnerConfig& config) {
   config.module.Register(flags);
+  config.engine.Register(flags);
   config.serving.Register(flags, "message");
   flags.String("max-payload", &config.max_payload,
                "largest message handed to the module; a larger one is rejected (an error reply, or a dead letter)",
@@ -54,6 +55,7 @@ int RunMessageRunner(MessageRunnerConfig& config) {
     return code;
   };
   if (!config.module.given()) return fail("no module given: use --wasm=FILE or --url=URL (see --help)", 2);
+  if (auto st = config.engine.Check(); !st) return fail(st.error().message, 2);
   auto policy = config.policy.ToPolicy();
   if (!policy) return fail(policy.error().message, 2);
   auto values = config.serving.Parse();
@@ -80,12 +82,13 @@ int RunMessageRunner(MessageRunnerConfig& config) {
 
   auto bytes = LoadModule(config.module.ToSource());
   if (!bytes) return fail(bytes.error().message, 1);
-  auto engine = Engine::Create();
-  if (!engine) return fail(engine.error().message, 1);
   CompileOptions compile;
   compile.max_memory_pages = values->max_memory_pages;
   const serve::Entries entries = serve::MessageEntries(config.protocol);
-  auto first = serve::CompileModuleVersion(**engine, *bytes, compile, config.module.name(), entries);
+  auto compiled = CompileOnEngine(config.engine.value, *bytes, compile, program);
+  if (!compiled) return fail(compiled.error().message, 1);
+  const std::shared_ptr<Engine> engine = compiled->engine;
+  auto first = serve::MakeModuleVersion(compiled->module, config.module.name(), entries);
   if (!first) return fail(first.error().message, 1);
   serve::ModuleStore store;
   store.Publish(std::move(*first));
@@ -108,8 +111,8 @@ int RunMessageRunner(MessageRunnerConfig& config) {
   settings.timeout_text = config.serving.timeout;
   for (const auto& d : policy->dirs) settings.preopens.push_back({d.host, d.guest});
 
-  serve::WorkerPool pool(*engine, store, settings, metrics.instances(), config.serving.fresh_instance);
-  serve::Reloader reloader(*engine, store, settings, compile, entries, metrics.instances(), program);
+  serve::WorkerPool pool(engine, store, settings, metrics.instances(), config.serving.fresh_instance);
+  serve::Reloader reloader(engine, store, settings, compile, entries, metrics.instances(), program);
   if (config.serving.watch) reloader.Watch(config.module.wasm, std::chrono::milliseconds(500));
   std::unique_ptr<serve::AdminServer> admin;
   if (metrics_port) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "capsule/host.h"
+#include "runners/common/engine_flag.h"
 #include "runners/common/flags.h"
 #include "runners/common/module_source_flags.h"
 #include "runners/common/policy_flags.h"
@@ -45,6 +46,7 @@ struct MessageRunnerConfig {
   std::string program;   // "capsule-nats", for messages and metric names
   std::string protocol;  // "nats" or "mqtt"
   ModuleSourceFlags module;
+  EngineFlag engine;
   PolicyFlags policy;
   ServingFlags serving;
   std::string max_payload = "8MiB";

@@ -62,7 +62,7 @@ int Main(const std::vector<std::string>& args) {
   flags.Epilog(kEpilog);
   if (auto code = flags.ParseCommandLine(args)) return *code;
   if (version) {
-    std::puts("capsule-mqtt v" CAPSULE_VERSION " (Capsule C++, V8 engine)");
+    std::puts("capsule-mqtt v" CAPSULE_VERSION " (Capsule C++)");
     return 0;
   }
   auto usage = [](const std::string& message) {
