@@ -5,9 +5,8 @@
 #include <cstdlib>
 #include <memory>
 
-#include <curl/curl.h>
-
 #include "capsule/http_abi.h"
+#include "host/curl_api.h"
 
 namespace capsule::host {
 namespace {
@@ -52,44 +51,39 @@ struct Target {
   std::string host;
   int port = 0;
 };
-Result<Target> ParseTarget(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+Result<Target> ParseTarget(const CurlApi& curl, const std::string& url) {
+  std::unique_ptr<CURLU, decltype(curl.url_cleanup)> u(curl.url(), curl.url_cleanup);
+  if (!u || curl.url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
     return Fail(ErrorCode::kInvalidArgument, "invalid URL \"" + url + "\"");
   char* scheme = nullptr;
   std::string s;
-  if (curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) s = scheme;
-  curl_free(scheme);
+  if (curl.url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) s = scheme;
+  curl.free(scheme);
   if (s != "http" && s != "https")
     return Fail(ErrorCode::kInvalidArgument, "unsupported URL scheme \"" + s + "\" (http and https only)");
   char *host = nullptr, *port = nullptr;
   Target target;
-  bool ok = curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-            curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+  bool ok = curl.url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+            curl.url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
   if (ok) {
     target.host = host;
     if (target.host.size() > 2 && target.host.front() == '[')
       target.host = target.host.substr(1, target.host.size() - 2);
     target.port = std::atoi(port);
   }
-  curl_free(host);
-  curl_free(port);
+  curl.free(host);
+  curl.free(port);
   if (!ok) return Fail(ErrorCode::kInvalidArgument, "invalid URL \"" + url + "\"");
   return target;
 }
 
-Status CheckAllowed(const Policy& policy, const std::string& url) {
-  auto target = ParseTarget(url);
+Status CheckAllowed(const CurlApi& curl, const Policy& policy, const std::string& url) {
+  auto target = ParseTarget(curl, url);
   if (!target) return target.take_error();
   if (!policy.HostAllowed(target->host, target->port))
     return Fail(ErrorCode::kInvalidArgument,
                 "host " + target->host + ":" + std::to_string(target->port) + " is not allowed (see --allow-host)");
   return Status::Ok();
-}
-
-void InitCurlOnce() {
-  static const bool done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
-  (void)done;
 }
 
 }  // namespace
@@ -100,42 +94,44 @@ std::string ContentType(const HttpResponse& response) {
 }
 
 Result<HttpResponse> SendHttp(const Policy& policy, HttpRequest request) {
-  InitCurlOnce();
+  auto loaded = Curl();
+  if (!loaded) return Fail(ErrorCode::kIo, "outbound HTTP is unavailable: " + loaded.error().message);
+  const CurlApi& api = **loaded;
   const auto deadline = std::chrono::steady_clock::now() + policy.http_timeout;
   for (int hop = 0;; ++hop) {
-    if (auto st = CheckAllowed(policy, request.url); !st) return st.take_error();
+    if (auto st = CheckAllowed(api, policy, request.url); !st) return st.take_error();
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return Fail(ErrorCode::kInterrupted, "timeout: no answer within the http timeout");
 
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    std::unique_ptr<CURL, decltype(api.easy_cleanup)> curl(api.easy_init(), api.easy_cleanup);
     if (!curl) return Fail(ErrorCode::kInternal, "cannot create an HTTP client");
     CURL* c = curl.get();
     Transfer t;
     t.max_bytes = policy.http_max_response_bytes;
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers)
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, curl_slist_free_all);
-    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(policy.http_max_response_bytes));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "capsule");
+      headers = api.slist_append(headers, (name + ": " + value).c_str());
+    std::unique_ptr<curl_slist, decltype(api.slist_free_all)> header_list(headers, api.slist_free_all);
+    api.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
+    api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(policy.http_max_response_bytes));
+    api.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+    api.easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    api.easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+    api.easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    api.easy_setopt(c, CURLOPT_USERAGENT, "capsule");
     if (request.method == "GET") {
-      curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+      api.easy_setopt(c, CURLOPT_HTTPGET, 1L);
     } else {
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      api.easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = api.easy_perform(c);
     if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED)
       return Fail(ErrorCode::kResourceLimit,
                   "the response is larger than " + std::to_string(policy.http_max_response_bytes) + " bytes");
@@ -143,12 +139,12 @@ Result<HttpResponse> SendHttp(const Policy& policy, HttpRequest request) {
       return Fail(ErrorCode::kInterrupted,
                   "timeout: no answer within " + std::to_string(policy.http_timeout.count()) + "ms");
     if (rc != CURLE_OK)
-      return Fail(ErrorCode::kIo, std::string(request.method) + " " + request.url + ": " + curl_easy_strerror(rc));
+      return Fail(ErrorCode::kIo, std::string(request.method) + " " + request.url + ": " + api.easy_strerror(rc));
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     t.response.status = static_cast<int>(status);
     char* location = nullptr;
-    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+    api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
     if (status < 300 || status > 399 || !location) return std::move(t.response);
     if (hop >= policy.http_max_redirects)
       return Fail(ErrorCode::kInvalidArgument, "stopped after " + std::to_string(hop) + " redirects");

@@ -1,10 +1,11 @@
 // RedisCommand: thread-local hiredis connections with connect and command timeouts.
 #include "host/redis_client.h"
 
+#include "host/redis_api.h"
+
 #include <map>
 #include <memory>
 
-#include <hiredis/hiredis.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <time.h>
@@ -19,8 +20,8 @@ timeval ToTimeval(std::chrono::milliseconds ms) {
   return tv;
 }
 
-using ContextPtr = std::unique_ptr<redisContext, decltype(&redisFree)>;
-using ReplyPtr = std::unique_ptr<redisReply, decltype(&freeReplyObject)>;
+using ContextPtr = std::unique_ptr<redisContext, void (*)(redisContext*)>;
+using ReplyPtr = std::unique_ptr<redisReply, void (*)(void*)>;
 
 std::string ServerKey(const RedisConfig& c) {
   return c.host + ":" + std::to_string(c.port) + "/" + std::to_string(c.db) + "/" + c.password;
@@ -59,7 +60,7 @@ class NoSigpipe {
   bool was_pending_ = false;
 };
 
-Result<ReplyPtr> Run(redisContext* ctx, const std::vector<std::string>& argv) {
+Result<ReplyPtr> Run(const RedisApi& api, redisContext* ctx, const std::vector<std::string>& argv) {
   std::vector<const char*> args;
   std::vector<size_t> lens;
   for (const auto& a : argv) {
@@ -67,20 +68,20 @@ Result<ReplyPtr> Run(redisContext* ctx, const std::vector<std::string>& argv) {
     lens.push_back(a.size());
   }
   NoSigpipe guard;
-  auto* raw = static_cast<redisReply*>(redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+  auto* raw = static_cast<redisReply*>(api.command_argv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
   if (!raw) return Fail(ErrorCode::kIo, std::string("redis: ") + (ctx->errstr[0] ? ctx->errstr : "connection lost"));
-  return ReplyPtr(raw, freeReplyObject);
+  return ReplyPtr(raw, api.free_reply);
 }
 
-Result<ContextPtr> Connect(const RedisConfig& config) {
-  ContextPtr ctx(redisConnectWithTimeout(config.host.c_str(), config.port, ToTimeval(config.connect_timeout)),
-                 redisFree);
+Result<ContextPtr> Connect(const RedisApi& api, const RedisConfig& config) {
+  ContextPtr ctx(api.connect_with_timeout(config.host.c_str(), config.port, ToTimeval(config.connect_timeout)),
+                 api.free_context);
   std::string where = config.host + ":" + std::to_string(config.port);
   if (!ctx) return Fail(ErrorCode::kIo, "redis: cannot connect to " + where);
   if (ctx->err) return Fail(ErrorCode::kIo, "redis: cannot connect to " + where + ": " + ctx->errstr);
-  redisSetTimeout(ctx.get(), ToTimeval(config.command_timeout));
+  api.set_timeout(ctx.get(), ToTimeval(config.command_timeout));
   auto check = [&](std::vector<std::string> argv) -> Status {
-    auto reply = Run(ctx.get(), argv);
+    auto reply = Run(api, ctx.get(), argv);
     if (!reply) return reply.take_error();
     if ((*reply)->type == REDIS_REPLY_ERROR)
       return Fail(ErrorCode::kIo, "redis: " + argv[0] + ": " + std::string((*reply)->str, (*reply)->len));
@@ -119,18 +120,21 @@ RedisValue Flatten(const redisReply& r) {
 }  // namespace
 
 Result<RedisValue> RedisCommand(const RedisConfig& config, const std::vector<std::string>& argv) {
+  auto loaded = Redis();
+  if (!loaded) return Fail(ErrorCode::kIo, "redis: " + loaded.error().message);
+  const RedisApi& api = **loaded;
   auto& connections = Connections();
   const std::string key = ServerKey(config);
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto it = connections.find(key);
     bool fresh = false;
     if (it == connections.end()) {
-      auto ctx = Connect(config);
+      auto ctx = Connect(api, config);
       if (!ctx) return ctx.take_error();
       it = connections.emplace(key, std::move(*ctx)).first;
       fresh = true;
     }
-    auto reply = Run(it->second.get(), argv);
+    auto reply = Run(api, it->second.get(), argv);
     if (!reply) {
       connections.erase(it);  // broken: the next call reconnects
       if (fresh) return reply.take_error();

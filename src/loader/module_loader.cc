@@ -1,5 +1,4 @@
 // LoadModule and DownloadUrl: module bytes from a file or an http(s) URL (libcurl).
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +8,7 @@
 
 #include "capsule/engine.h"
 #include "capsule/loader.h"
+#include "host/curl_api.h"
 
 namespace capsule {
 namespace {
@@ -54,33 +54,34 @@ Status SaveAtomically(const std::string& path, const std::string& bytes) {
 
 Result<std::string> DownloadUrl(const std::string& url, const std::string& header_name, const std::string& header_value,
                                 std::chrono::seconds timeout, uint64_t max_bytes) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::string what = "download of " + url + " failed: ";
-  CURL* curl = curl_easy_init();
+  auto loaded = host::Curl();
+  if (!loaded) return Fail(ErrorCode::kIo, what + loaded.error().message);
+  const host::CurlApi& api = **loaded;
+  CURL* curl = api.easy_init();
   if (!curl) return Fail(ErrorCode::kIo, what + "cannot initialize libcurl");
   Download d{{}, max_bytes};
   char error[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = nullptr;
-  if (!header_name.empty()) headers = curl_slist_append(headers, (header_name + ": " + header_value).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count() * 1000));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnData);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
-  if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  CURLcode rc = curl_easy_perform(curl);
+  if (!header_name.empty()) headers = api.slist_append(headers, (header_name + ": " + header_value).c_str());
+  api.easy_setopt(curl, CURLOPT_URL, url.c_str());
+  api.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  api.easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+  api.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count() * 1000));
+  api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnData);
+  api.easy_setopt(curl, CURLOPT_WRITEDATA, &d);
+  if (headers) api.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  CURLcode rc = api.easy_perform(curl);
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
+  api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  api.slist_free_all(headers);
+  api.easy_cleanup(curl);
   if (d.too_large) return Fail(ErrorCode::kIo, what + "larger than " + std::to_string(max_bytes) + " bytes");
-  if (rc != CURLE_OK) return Fail(ErrorCode::kIo, what + (error[0] ? error : curl_easy_strerror(rc)));
+  if (rc != CURLE_OK) return Fail(ErrorCode::kIo, what + (error[0] ? error : api.easy_strerror(rc)));
   if (status >= 400) return Fail(ErrorCode::kIo, what + "HTTP status " + std::to_string(status));
   return std::move(d.body);
 }
