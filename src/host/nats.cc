@@ -171,10 +171,8 @@ void AddNatsHostFunctions(Linker& linker, const host::SharedOptions& options) {
           reply = HostFailure(kind, conn.error().message);
         } else {
           auto answer = (*conn)->Request(subject, data, std::chrono::seconds(a[6] ? a[6] : 1));
-          reply = answer
-                      ? HostSuccess(kind, std::string_view(natsMsg_GetData(answer->get()),
-                                                           static_cast<size_t>(natsMsg_GetDataLength(answer->get()))))
-                      : HostFailure(kind, answer.error().message);
+          reply =
+              answer ? HostSuccess(kind, host::NatsPayload(answer->get())) : HostFailure(kind, answer.error().message);
         }
         return ReturnBytesToGuest(caller, a[7], a[8], reply);
       });

@@ -1,5 +1,6 @@
-// A NATS connection (Debian's cnats 3.4) for the host functions and capsule-nats: connect with credentials and TLS,
-// reconnect forever once connected, publish and request with NATS 2.2 headers. Thread-safe, as cnats is.
+// A NATS connection (Debian's cnats 3.4, loaded on first use: host/nats_api.h) for the host functions and
+// capsule-nats: connect with credentials and TLS, reconnect forever once connected, publish and request with NATS 2.2
+// headers. Thread-safe, as cnats is.
 #pragma once
 
 #include <chrono>
@@ -14,6 +15,8 @@
 #include "capsule/result.h"
 
 namespace capsule::host {
+
+struct NatsApi;
 
 // How to reach a NATS server.
 struct NatsConnectOptions {
@@ -37,12 +40,15 @@ struct NatsConnectOptions {
 
 // Owns a natsMsg.
 struct NatsMsgDeleter {
-  void operator()(natsMsg* msg) const { natsMsg_Destroy(msg); }
+  void operator()(natsMsg* msg) const;
 };
 using NatsMsgPtr = std::unique_ptr<natsMsg, NatsMsgDeleter>;
 
 // The text of a cnats status, with the library's last error detail when it has one.
 std::string NatsError(natsStatus status);
+
+// The payload of msg.
+std::string_view NatsPayload(natsMsg* msg);
 
 // The headers of msg, in the order cnats keeps them.
 MessageHeaders NatsHeaders(natsMsg* msg);
@@ -83,6 +89,7 @@ class NatsConnection {
  private:
   struct Callbacks;
   NatsConnection() = default;
+  const NatsApi* api_ = nullptr;  // cnats, loaded by Connect
   natsConnection* conn_ = nullptr;
   Callbacks* callbacks_ = nullptr;  // freed by cnats' closed callback, the last one it makes
 };
