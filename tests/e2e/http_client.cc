@@ -1,33 +1,20 @@
 #include "http_client.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <thread>
 
-#include "process.h"
+#include "wait.h"
 
 namespace capsule::testing {
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -155,78 +142,31 @@ std::string HttpBinaryPath() {
   return std::string(CAPSULE_BINARY_DIR) + "/src/runners/http/capsule-http";
 }
 
-HttpServerProcess::HttpServerProcess(std::vector<std::string> args, std::vector<std::string> env) {
-  dir_ = MakeTempDir();
-  const bool has_port =
-      std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--httpPort", 0) == 0; });
-  if (!has_port) args.push_back("--httpPort=");
-  args.insert(args.begin(), HttpBinaryPath());
-  const std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = ReadAll(out);
-    if (auto at = text.find("listening on "); at != std::string::npos) {
-      auto nl = text.find('\n', at);
-      auto colon = text.rfind(':', nl == std::string::npos ? std::string::npos : nl);
-      if (nl != std::string::npos && colon != std::string::npos) {
-        port_ = std::atoi(text.c_str() + colon + 1);
-        return;
-      }
-    }
-    int status;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      exited_ = true;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+namespace {
+
+// args with --httpPort= (a free port) added unless they set one.
+std::vector<std::string> WithPort(std::vector<std::string> args) {
+  if (std::none_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--httpPort", 0) == 0; }))
+    args.push_back("--httpPort=");
+  return args;
 }
 
-HttpServerProcess::~HttpServerProcess() {
-  if (pid_ > 0 && !exited_) {
-    ::kill(pid_, SIGKILL);
-    int status;
-    ::waitpid(pid_, &status, 0);
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
-}
+}  // namespace
 
-void HttpServerProcess::Signal(int signal) {
-  if (pid_ > 0 && !exited_) ::kill(pid_, signal);
-}
-
-int HttpServerProcess::Wait(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      exited_ = true;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
-}
-
-std::string HttpServerProcess::Stdout() const {
-  return ReadAll(dir_ + "/stdout");
-}
-std::string HttpServerProcess::Stderr() const {
-  return ReadAll(dir_ + "/stderr");
+HttpServerProcess::HttpServerProcess(std::vector<std::string> args, std::vector<std::string> env)
+    : RunnerProcess(HttpBinaryPath(), WithPort(std::move(args)), std::move(env)) {
+  if (!WaitForStdout("listening on ")) return;
+  WaitUntil(
+      [&] {
+        const std::string text = Stdout();
+        const size_t at = text.find("listening on ");
+        const size_t nl = text.find('\n', at);
+        if (nl == std::string::npos) return !running();
+        const size_t colon = text.rfind(':', nl);
+        if (colon != std::string::npos && colon > at) port_ = std::atoi(text.c_str() + colon + 1);
+        return true;
+      },
+      std::chrono::seconds(5));
 }
 
 }  // namespace capsule::testing

@@ -1,11 +1,13 @@
 // Test support for capsule-http: a small blocking HTTP/1.1 client over loopback TCP, and a capsule-http process
-// started in the background whose port is read from its first output line.
+// started in the background whose port is read from its output.
 #pragma once
 
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "runner_process.h"
 
 namespace capsule::testing {
 
@@ -45,29 +47,17 @@ class HttpConnection {
 HttpResponse HttpRequest(int port, const std::string& method, const std::string& target, const std::string& body = "",
                          const std::vector<std::string>& headers = {});
 
-// A running capsule-http. The destructor kills it (SIGKILL) if it still runs.
-class HttpServerProcess {
+// A running capsule-http (see RunnerProcess).
+class HttpServerProcess : public RunnerProcess {
  public:
   // Starts build/src/runners/http/capsule-http with args plus --httpPort= (unless args set it) and env ("K=V"
   // entries added to the environment); waits until it prints its port. port() is 0 when it did not start.
   explicit HttpServerProcess(std::vector<std::string> args, std::vector<std::string> env = {});
-  ~HttpServerProcess();
 
   int port() const { return port_; }
-  int pid() const { return pid_; }
-  // Sends a signal.
-  void Signal(int signal);
-  // Waits for the exit; returns the exit code (128 + signal when killed), or -1 after the timeout.
-  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20));
-  // Everything it wrote so far on stdout and stderr.
-  std::string Stdout() const;
-  std::string Stderr() const;
 
  private:
-  int pid_ = -1;
   int port_ = 0;
-  bool exited_ = false;
-  std::string dir_;
 };
 
 // Path of the capsule-http binary.
