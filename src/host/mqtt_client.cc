@@ -59,6 +59,7 @@ struct MqttConnection::State {
   uint64_t disconnections = 0;
   std::map<int, int> subacks;                              // message id -> granted QoS (or a failure code >= 0x80)
   std::vector<std::pair<std::string, int>> subscriptions;  // made again when a reconnection lost the session
+  bool stopping = false;                                   // the destructor runs: the network thread ends
 };
 
 Result<MqttAddress> ParseMqttUrl(std::string_view url) {
@@ -142,6 +143,8 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
     return Fail(ErrorCode::kInternal, std::string("cannot create an MQTT client: ") + std::strerror(errno));
   mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, o.mqtt5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
+  if (o.mqtt5) mosquitto_int_option(c->mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, o.receive_maximum);
+  mosquitto_threaded_set(c->mosq_, true);  // RunNetwork's thread, other threads publish
   const std::string& user = o.username.empty() ? address->username : o.username;
   const std::string& password = o.password.empty() ? address->password : o.password;
   if (!user.empty())
@@ -157,7 +160,6 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
                                    o.key_file.empty() ? nullptr : o.key_file.c_str(), nullptr))
       return MosquittoFailure("cannot set up TLS for MQTT", rc);
   }
-  mosquitto_reconnect_delay_set(c->mosq_, 1, 5, true);
   mosquitto_connect_v5_callback_set(
       c->mosq_, [](struct mosquitto* m, void* self, int rc, int flags, const mosquitto_property* props) {
         OnConnect(m, self, rc, flags, props);
@@ -230,7 +232,7 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
   if (int rc = mosquitto_connect_bind_v5(c->mosq_, address->host.c_str(), address->port, o.keepalive_seconds, nullptr,
                                          connect_props.get()))
     return MosquittoFailure("cannot connect to MQTT broker " + where, rc);
-  if (int rc = mosquitto_loop_start(c->mosq_)) return MosquittoFailure("cannot start the MQTT network thread", rc);
+  c->network_ = std::thread([conn = c.get()] { conn->RunNetwork(); });
   std::unique_lock lock(c->state_->mu);
   if (!c->state_->cv.wait_for(lock, o.connect_timeout, [&] { return c->state_->connack; }))
     return Fail(ErrorCode::kIo, "the MQTT broker " + where + " did not answer the connection within " +
@@ -240,8 +242,27 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
                                     (o.mqtt5 ? mosquitto_reason_string(c->state_->connack_rc)
                                              : mosquitto_connack_string(c->state_->connack_rc)));
   lock.unlock();
-  if (!o.reconnect) mosquitto_reconnect_delay_set(c->mosq_, UINT32_MAX / 2, UINT32_MAX / 2, false);
   return c;
+}
+
+void MqttConnection::RunNetwork() {
+  int attempts = 0;
+  for (;;) {
+    if (mosquitto_loop(mosq_, 1000, 1) == MOSQ_ERR_SUCCESS) {
+      attempts = 0;
+      std::lock_guard lock(state_->mu);
+      if (state_->stopping) return;
+      continue;
+    }
+    // The connection is down (the disconnect callback said why) or a reconnection failed.
+    std::unique_lock lock(state_->mu);
+    const auto stopping = [&] { return state_->stopping; };
+    if (!options_.reconnect) return state_->cv.wait(lock, stopping);
+    ++attempts;
+    if (state_->cv.wait_for(lock, std::chrono::seconds(std::min(attempts * attempts, 5)), stopping)) return;
+    lock.unlock();
+    mosquitto_reconnect(mosq_);  // a failure shows in the next mosquitto_loop
+  }
 }
 
 void MqttConnection::OnConnect(struct mosquitto* m, void* self, int rc, int flags, const void*) {
@@ -262,8 +283,13 @@ void MqttConnection::OnConnect(struct mosquitto* m, void* self, int rc, int flag
 
 MqttConnection::~MqttConnection() {
   if (!mosq_) return;
-  mosquitto_disconnect_v5(mosq_, 0, nullptr);
-  mosquitto_loop_stop(mosq_, false);
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stopping = true;
+  }
+  state_->cv.notify_all();
+  mosquitto_disconnect_v5(mosq_, 0, nullptr);  // wakes mosquitto_loop, which sends it and returns
+  if (network_.joinable()) network_.join();
   mosquitto_destroy(mosq_);
 }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "capsule/message_abi.h"
@@ -47,9 +48,13 @@ struct MqttConnectOptions {
   bool mqtt5 = true;                         // MQTT 5 (response topics, user properties); false: 3.1.1
   std::string ca_file, cert_file, key_file;  // TLS: trusted CAs (setting it turns TLS on), client certificate
   std::chrono::milliseconds connect_timeout{5000};
-  // After the first connection: reconnect forever, 1 s after the loss, then 4 s, then every 5 s. false: stay
-  // disconnected.
+  // After the first connection: reconnect forever, whatever ended the connection (a lost link, a protocol error),
+  // 1 s after the loss, then 4 s, then every 5 s. false: stay disconnected.
   bool reconnect = true;
+  // MQTT 5: how many QoS 1 and 2 messages the broker may send before they are acknowledged. The network thread
+  // acknowledges them itself (messages wait in on_message's hand-over, not unacknowledged), and mosquitto 2.0
+  // overruns small values with QoS 2, which libmosquitto answers by dropping the connection.
+  int receive_maximum = 65535;
   // From the network thread: every message of a subscription (must not block for long: hand it over), and each
   // loss or return of the connection (with the reason).
   std::function<void(Message message)> on_message;
@@ -93,10 +98,14 @@ class MqttConnection {
   struct State;
   explicit MqttConnection(MqttConnectOptions options);
   static void OnConnect(struct mosquitto*, void* self, int rc, int flags, const void* props);
+  // The network thread: libmosquitto's loop, and the reconnections (mosquitto_loop_forever gives up for good on
+  // some errors, a protocol error among them).
+  void RunNetwork();
 
   MqttConnectOptions options_;
   std::unique_ptr<State> state_;
   struct mosquitto* mosq_ = nullptr;
+  std::thread network_;
 };
 
 }  // namespace capsule::host
