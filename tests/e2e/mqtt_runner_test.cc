@@ -235,6 +235,17 @@ TEST_P(MqttQosTest, SubscriptionAndRepliesAtThatQos) {
 
 INSTANTIATE_TEST_SUITE_P(Qos, MqttQosTest, ::testing::Values(0, 1, 2));
 
+// A burst at QoS 2: mosquitto 2.0 then sends more unfinished QoS 2 messages than a small MQTT 5 Receive Maximum
+// allows (libmosquitto's default is 20), which libmosquitto takes for a protocol error.
+TEST_F(MqttRunnerTest, QosTwoBurstIsHandledWithoutLosingTheConnection) {
+  MqttRunner runner(Args("msg_current", "in", {"--qos=2", "--workers=2"}));
+  ASSERT_TRUE(runner.Ready()) << runner.Stderr();
+  ASSERT_TRUE(client_->PublishBurst("in", "burst", 2, 3000));
+  EXPECT_TRUE(WaitUntil([&] { return runner.Metric("capsule_mqtt_messages_total{result=\"ok\"}") == 3000; }, 20s))
+      << runner.Stderr();
+  EXPECT_EQ(runner.Metric("capsule_mqtt_broker_disconnects_total"), 0) << runner.Stderr();
+}
+
 // --- Sessions and client ids ---
 
 // MQTT 5 keeps a session only with a session expiry interval; 3.1.1 with the clean-session flag unset.
@@ -263,6 +274,36 @@ TEST_P(MqttSessionTest, PersistentSessionHandlesWhatArrivedWhileTheRunnerWasDown
   std::vector<std::string> got = Payloads(marks);
   EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected) << second.Stderr();
   EXPECT_EQ(got.size(), expected.size());
+}
+
+// The session is the broker's: it survives the broker's restart too, and the reconnected runner keeps it (in MQTT 5
+// only if the reconnection asks for it to outlive the connection again).
+TEST_P(MqttSessionTest, PersistentSessionOutlivesABrokerRestart) {
+  const std::string id = "persistent-restart-" + std::to_string(::getpid());
+  const std::vector<std::string> args =
+      Args("msg_current", "jobs",
+           {"--clean-session=false", "--clientId=" + id, "--qos=1", std::string("--mqtt-version=") + GetParam()});
+  {
+    MqttRunner first(args, {"MARKS=marks"});
+    ASSERT_TRUE(first.Ready()) << first.Stderr();
+    broker_.Terminate();  // SIGTERM: mosquitto saves its sessions
+    ASSERT_TRUE(broker_.Start());
+    ASSERT_TRUE(first.WaitForStderr("reconnected to", 20s)) << first.Stderr();
+    first.Signal(SIGTERM);
+    ASSERT_EQ(first.Wait(), 0) << first.Stderr();
+  }
+  MqttTestClient client(broker_.url());
+  ASSERT_TRUE(client.ok()) << client.error();
+  ASSERT_TRUE(client.Subscribe("marks"));
+  std::set<std::string> expected;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(client.Publish("jobs", "mark:" + std::to_string(i), 1));
+    expected.insert(std::to_string(i));
+  }
+  MqttRunner second(args, {"MARKS=marks"});
+  ASSERT_TRUE(second.Ready()) << second.Stderr();
+  std::vector<std::string> got = Payloads(client.WaitFor("marks", expected.size()));
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), expected) << second.Stderr();
 }
 
 INSTANTIATE_TEST_SUITE_P(MqttVersion, MqttSessionTest, ::testing::Values("5", "3"));

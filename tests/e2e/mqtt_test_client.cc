@@ -34,6 +34,12 @@ Status MqttTestClient::Publish(const std::string& topic, const std::string& data
   return connection_->WaitForPublishes(std::chrono::seconds(10));
 }
 
+Status MqttTestClient::PublishBurst(const std::string& topic, const std::string& data, int qos, int count) {
+  for (int i = 0; i < count; ++i)
+    if (auto st = connection_->Publish(topic, data, qos, false); !st) return st;
+  return connection_->WaitForPublishes(std::chrono::seconds(30));
+}
+
 std::vector<Message> MqttTestClient::WaitFor(const std::string& topic, size_t n, std::chrono::milliseconds timeout) {
   std::vector<Message> out;
   std::unique_lock lock(inbox_->mu);

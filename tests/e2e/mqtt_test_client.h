@@ -27,6 +27,8 @@ class MqttTestClient {
   // Publishes and waits until the broker has it (QoS 1 and 2) or it was sent (QoS 0).
   Status Publish(const std::string& topic, const std::string& data, int qos = 1,
                  const host::MqttPublishProperties& properties = {}, bool retain = false);
+  // Publishes count copies of data without waiting in between (a burst), then waits for all of them.
+  Status PublishBurst(const std::string& topic, const std::string& data, int qos, int count);
   // Waits until at least n messages arrived on topic; returns those that did (fewer after the timeout).
   std::vector<Message> WaitFor(const std::string& topic, size_t n,
                                std::chrono::milliseconds timeout = std::chrono::seconds(10));
