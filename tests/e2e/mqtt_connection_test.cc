@@ -40,7 +40,7 @@ TEST(MqttConnection, ConnectsAgainAfterAProtocolError) {
 
   MqttTestClient publisher(broker.url());
   ASSERT_TRUE(publisher.ok()) << publisher.error();
-  ASSERT_TRUE(publisher.PublishBurst("in", "burst", 2, 3000));
+  ASSERT_TRUE(publisher.PublishBurst("in", "burst", 2, 10000));
   if (!WaitUntil([&] { return losses > 0; }, 5s))
     GTEST_SKIP() << "this mosquitto keeps to a Receive Maximum of 20: no protocol error to recover from";
   EXPECT_TRUE(WaitUntil([&] { return returns > 0; }, 10s));
