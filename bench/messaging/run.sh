@@ -111,6 +111,7 @@ drain() {
   local id="bench-drain-$1-$RANDOM"
   mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -t bench/in -q "$1" -C "$2" -i "$id" >/dev/null &
   local sub=$!
+  pids+=("$sub")
   wait_for "$tmp/mosquitto.log" "$id $1 bench/in"  # the broker logs the subscription
   local t0; t0=$(now_ns)
   "$tools/bench_mqtt_publisher" "$mqtt_port" bench/in "$1" "$2" hello >/dev/null
@@ -125,6 +126,7 @@ handle() {
   "$mqtt_bin" --wasm="$wasm" --mqttsrv="tcp://127.0.0.1:$mqtt_port" --topic=bench/in --qos="$1" \
     --workers="$workers" --metrics-port="$metrics" --metrics-host=127.0.0.1 >"$tmp/capsule-mqtt.log" 2>&1 &
   local runner=$!
+  pids+=("$runner")
   wait_for "$tmp/capsule-mqtt.log" "subscribed to bench/in"
   local t0; t0=$(now_ns)
   "$tools/bench_mqtt_publisher" "$mqtt_port" bench/in "$1" "$2" hello >/dev/null
