@@ -52,8 +52,8 @@ struct MqttConnectOptions {
   // 1 s after the loss, then 4 s, then every 5 s. false: stay disconnected.
   bool reconnect = true;
   // MQTT 5: how many QoS 1 and 2 messages the broker may send before they are acknowledged. The network thread
-  // acknowledges them itself (messages wait in on_message's hand-over, not unacknowledged), and mosquitto 2.0
-  // overruns small values with QoS 2, which libmosquitto answers by dropping the connection.
+  // acknowledges each one as it arrives, so a large window costs nothing; mosquitto 2.0 overruns small ones with
+  // QoS 2 bursts, and libmosquitto then drops the connection.
   int receive_maximum = 65535;
   // From the network thread: every message of a subscription (must not block for long: hand it over), and each
   // loss or return of the connection (with the reason).
