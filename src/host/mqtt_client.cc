@@ -2,6 +2,7 @@
 
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace capsule::host {
 namespace {
@@ -47,11 +49,17 @@ struct MqttConnection::State {
   std::mutex mu;
   std::condition_variable cv;
   bool connected = false;
-  bool connack = false;        // a CONNACK (or a failure to get one) arrived since Connect began
-  int connack_rc = 0;          // its reason code
-  uint64_t pending = 0;        // publishes not yet sent (QoS 0) or acknowledged
-  std::map<int, int> subacks;  // message id -> granted QoS (or a failure code >= 0x80)
+  bool connack = false;  // a CONNACK (or a failure to get one) arrived since Connect began
+  int connack_rc = 0;    // its reason code
+  // Publishes not yet sent (QoS 0) or acknowledged, by message id -> QoS. A QoS 0 publish still queued when the
+  // connection drops is never sent (libmosquitto drops it on reconnecting), so a disconnection forgets them;
+  // QoS 1 and 2 publishes are sent again after a reconnection.
+  std::map<int, int> pending;
+  std::set<int> done_early;  // ids whose publish callback came before Publish recorded them
+  uint64_t disconnections = 0;
+  std::map<int, int> subacks;                              // message id -> granted QoS (or a failure code >= 0x80)
   std::vector<std::pair<std::string, int>> subscriptions;  // made again when a reconnection lost the session
+  bool stopping = false;                                   // the destructor runs: the network thread ends
 };
 
 Result<MqttAddress> ParseMqttUrl(std::string_view url) {
@@ -94,6 +102,31 @@ Result<MqttAddress> ParseMqttUrl(std::string_view url) {
   return a;
 }
 
+namespace {
+
+Status CheckTopic(std::string_view topic, bool filter) {
+  const char* what = filter ? "topic filter" : "topic";
+  if (topic.empty()) return Fail(ErrorCode::kInvalidArgument, std::string("empty MQTT ") + what);
+  if (topic.size() > 65535 || mosquitto_validate_utf8(topic.data(), static_cast<int>(topic.size())) != MOSQ_ERR_SUCCESS)
+    return Fail(ErrorCode::kInvalidArgument,
+                std::string("MQTT ") + what + " \"" + std::string(topic) + "\" is not UTF-8 of at most 65,535 bytes");
+  if ((filter ? mosquitto_sub_topic_check2 : mosquitto_pub_topic_check2)(topic.data(), topic.size()) !=
+      MOSQ_ERR_SUCCESS)
+    return Fail(ErrorCode::kInvalidArgument,
+                "invalid MQTT " + std::string(what) + " \"" + std::string(topic) + "\"" +
+                    (filter ? ": + and # must be whole levels, # the last one" : ": + and # are only for filters"));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckMqttTopicFilter(std::string_view filter) {
+  return CheckTopic(filter, true);
+}
+Status CheckMqttTopic(std::string_view topic) {
+  return CheckTopic(topic, false);
+}
+
 MqttConnection::MqttConnection(MqttConnectOptions options)
     : options_(std::move(options)), state_(std::make_unique<State>()) {}
 
@@ -110,19 +143,23 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
     return Fail(ErrorCode::kInternal, std::string("cannot create an MQTT client: ") + std::strerror(errno));
   mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, o.mqtt5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
+  if (o.mqtt5) mosquitto_int_option(c->mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, o.receive_maximum);
+  mosquitto_threaded_set(c->mosq_, true);  // RunNetwork's thread, other threads publish
   const std::string& user = o.username.empty() ? address->username : o.username;
   const std::string& password = o.password.empty() ? address->password : o.password;
   if (!user.empty())
     if (int rc = mosquitto_username_pw_set(c->mosq_, user.c_str(), password.empty() ? nullptr : password.c_str()))
       return MosquittoFailure("bad MQTT user name or password", rc);
   if (address->tls || !o.ca_file.empty() || !o.cert_file.empty()) {
+    for (const std::string* file : {&o.ca_file, &o.cert_file, &o.key_file})
+      if (!file->empty() && ::access(file->c_str(), R_OK) != 0)
+        return Fail(ErrorCode::kInvalidArgument, "cannot read the TLS file " + *file + ": " + std::strerror(errno));
     const char* ca = o.ca_file.empty() ? nullptr : o.ca_file.c_str();
     if (int rc = mosquitto_tls_set(c->mosq_, ca, ca ? nullptr : "/etc/ssl/certs",
                                    o.cert_file.empty() ? nullptr : o.cert_file.c_str(),
                                    o.key_file.empty() ? nullptr : o.key_file.c_str(), nullptr))
       return MosquittoFailure("cannot set up TLS for MQTT", rc);
   }
-  mosquitto_reconnect_delay_set(c->mosq_, 1, 5, true);
   mosquitto_connect_v5_callback_set(
       c->mosq_, [](struct mosquitto* m, void* self, int rc, int flags, const mosquitto_property* props) {
         OnConnect(m, self, rc, flags, props);
@@ -132,18 +169,20 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
     {
       std::lock_guard lock(conn->state_->mu);
       conn->state_->connected = false;
+      ++conn->state_->disconnections;
+      std::erase_if(conn->state_->pending, [](const auto& p) { return p.second == 0; });
     }
     conn->state_->cv.notify_all();
     if (conn->options_.on_connection)
       conn->options_.on_connection(false, rc == 0 ? "disconnected" : mosquitto_strerror(rc));
   });
-  mosquitto_publish_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, int, int, const mosquitto_property*) {
-    auto* conn = static_cast<MqttConnection*>(self);
+  mosquitto_publish_v5_callback_set(c->mosq_, [](mosquitto*, void* self, int mid, int, const mosquitto_property*) {
+    State& state = *static_cast<MqttConnection*>(self)->state_;
     {
-      std::lock_guard lock(conn->state_->mu);
-      if (conn->state_->pending) --conn->state_->pending;
+      std::lock_guard lock(state.mu);
+      if (state.pending.erase(mid) == 0) state.done_early.insert(mid);
     }
-    conn->state_->cv.notify_all();
+    state.cv.notify_all();
   });
   mosquitto_subscribe_v5_callback_set(
       c->mosq_, [](struct mosquitto*, void* self, int mid, int count, const int* granted, const mosquitto_property*) {
@@ -193,7 +232,7 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
   if (int rc = mosquitto_connect_bind_v5(c->mosq_, address->host.c_str(), address->port, o.keepalive_seconds, nullptr,
                                          connect_props.get()))
     return MosquittoFailure("cannot connect to MQTT broker " + where, rc);
-  if (int rc = mosquitto_loop_start(c->mosq_)) return MosquittoFailure("cannot start the MQTT network thread", rc);
+  c->network_ = std::thread([conn = c.get()] { conn->RunNetwork(); });
   std::unique_lock lock(c->state_->mu);
   if (!c->state_->cv.wait_for(lock, o.connect_timeout, [&] { return c->state_->connack; }))
     return Fail(ErrorCode::kIo, "the MQTT broker " + where + " did not answer the connection within " +
@@ -203,8 +242,27 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
                                     (o.mqtt5 ? mosquitto_reason_string(c->state_->connack_rc)
                                              : mosquitto_connack_string(c->state_->connack_rc)));
   lock.unlock();
-  if (!o.reconnect) mosquitto_reconnect_delay_set(c->mosq_, UINT32_MAX / 2, UINT32_MAX / 2, false);
   return c;
+}
+
+void MqttConnection::RunNetwork() {
+  int attempts = 0;
+  for (;;) {
+    if (mosquitto_loop(mosq_, 1000, 1) == MOSQ_ERR_SUCCESS) {
+      attempts = 0;
+      std::lock_guard lock(state_->mu);
+      if (state_->stopping) return;
+      continue;
+    }
+    // The connection is down (the disconnect callback said why) or a reconnection failed.
+    std::unique_lock lock(state_->mu);
+    const auto stopping = [&] { return state_->stopping; };
+    if (!options_.reconnect) return state_->cv.wait(lock, stopping);
+    ++attempts;
+    if (state_->cv.wait_for(lock, std::chrono::seconds(std::min(attempts * attempts, 5)), stopping)) return;
+    lock.unlock();
+    mosquitto_reconnect(mosq_);  // a failure shows in the next mosquitto_loop
+  }
 }
 
 void MqttConnection::OnConnect(struct mosquitto* m, void* self, int rc, int flags, const void*) {
@@ -225,14 +283,24 @@ void MqttConnection::OnConnect(struct mosquitto* m, void* self, int rc, int flag
 
 MqttConnection::~MqttConnection() {
   if (!mosq_) return;
-  mosquitto_disconnect_v5(mosq_, 0, nullptr);
-  mosquitto_loop_stop(mosq_, false);
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stopping = true;
+  }
+  state_->cv.notify_all();
+  mosquitto_disconnect_v5(mosq_, 0, nullptr);  // wakes mosquitto_loop, which sends it and returns
+  if (network_.joinable()) network_.join();
   mosquitto_destroy(mosq_);
 }
 
 bool MqttConnection::connected() const {
   std::lock_guard lock(state_->mu);
   return state_->connected;
+}
+
+bool MqttConnection::WaitForConnection(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mu);
+  return state_->cv.wait_for(lock, timeout, [&] { return state_->connected; });
 }
 
 Status MqttConnection::Subscribe(const std::string& filter, int qos) {
@@ -268,27 +336,26 @@ Status MqttConnection::Publish(std::string_view topic, std::string_view data, in
     props.reset(p);
   }
   const std::string t(topic);
+  uint64_t disconnections;
   {
     std::lock_guard lock(state_->mu);
-    ++state_->pending;
+    disconnections = state_->disconnections;
   }
-  int rc = mosquitto_publish_v5(mosq_, nullptr, t.c_str(), static_cast<int>(data.size()), data.data(), qos, retain,
+  int mid = 0;
+  int rc = mosquitto_publish_v5(mosq_, &mid, t.c_str(), static_cast<int>(data.size()), data.data(), qos, retain,
                                 props.get());
-  if (rc != MOSQ_ERR_SUCCESS) {
-    {
-      std::lock_guard lock(state_->mu);
-      --state_->pending;
-    }
-    state_->cv.notify_all();
-    return MosquittoFailure("cannot publish to " + t, rc);
-  }
+  if (rc != MOSQ_ERR_SUCCESS) return MosquittoFailure("cannot publish to " + t, rc);
+  std::lock_guard lock(state_->mu);
+  // Already sent or acknowledged; or a QoS 0 publish the connection dropped before it was sent.
+  if (state_->done_early.erase(mid) || (qos == 0 && state_->disconnections != disconnections)) return Status::Ok();
+  state_->pending[mid] = qos;
   return Status::Ok();
 }
 
 Status MqttConnection::WaitForPublishes(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mu);
-  if (!state_->cv.wait_for(lock, timeout, [&] { return state_->pending == 0; }))
-    return Fail(ErrorCode::kIo, std::to_string(state_->pending) + " MQTT publishes still unacknowledged after " +
+  if (!state_->cv.wait_for(lock, timeout, [&] { return state_->pending.empty(); }))
+    return Fail(ErrorCode::kIo, std::to_string(state_->pending.size()) + " MQTT publishes still unacknowledged after " +
                                     std::to_string(timeout.count()) + " ms");
   return Status::Ok();
 }

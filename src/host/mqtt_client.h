@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "capsule/message_abi.h"
@@ -32,6 +33,11 @@ struct MqttAddress {
 // Parses url as above. kInvalidArgument for another scheme, a bad port or no host.
 Result<MqttAddress> ParseMqttUrl(std::string_view url);
 
+// Checks a subscription filter (+ and # only as whole levels, # last) and a publish topic (no wildcard): not empty,
+// UTF-8, at most 65,535 bytes. kInvalidArgument saying what is wrong.
+Status CheckMqttTopicFilter(std::string_view filter);
+Status CheckMqttTopic(std::string_view topic);
+
 // How to connect.
 struct MqttConnectOptions {
   std::string url = "tcp://127.0.0.1:1883";
@@ -42,8 +48,13 @@ struct MqttConnectOptions {
   bool mqtt5 = true;                         // MQTT 5 (response topics, user properties); false: 3.1.1
   std::string ca_file, cert_file, key_file;  // TLS: trusted CAs (setting it turns TLS on), client certificate
   std::chrono::milliseconds connect_timeout{5000};
-  // After the first connection: reconnect forever, backing off from 250 ms to 5 s. false: stay disconnected.
+  // After the first connection: reconnect forever, whatever ended the connection (a lost link, a protocol error),
+  // 1 s after the loss, then 4 s, then every 5 s. false: stay disconnected.
   bool reconnect = true;
+  // MQTT 5: how many QoS 1 and 2 messages the broker may send before they are acknowledged. The network thread
+  // acknowledges each one as it arrives, so a large window costs nothing; mosquitto 2.0 overruns small ones with
+  // QoS 2 bursts, and libmosquitto then drops the connection.
+  int receive_maximum = 65535;
   // From the network thread: every message of a subscription (must not block for long: hand it over), and each
   // loss or return of the connection (with the reason).
   std::function<void(Message message)> on_message;
@@ -78,6 +89,8 @@ class MqttConnection {
   Status WaitForPublishes(std::chrono::milliseconds timeout);
   // Whether the connection is up now.
   bool connected() const;
+  // Waits until the connection is up; false when it is not after timeout.
+  bool WaitForConnection(std::chrono::milliseconds timeout);
   // The client id it connected with.
   const std::string& client_id() const { return options_.client_id; }
 
@@ -85,10 +98,14 @@ class MqttConnection {
   struct State;
   explicit MqttConnection(MqttConnectOptions options);
   static void OnConnect(struct mosquitto*, void* self, int rc, int flags, const void* props);
+  // The network thread: libmosquitto's loop, and the reconnections (mosquitto_loop_forever gives up for good on
+  // some errors, a protocol error among them).
+  void RunNetwork();
 
   MqttConnectOptions options_;
   std::unique_ptr<State> state_;
   struct mosquitto* mosq_ = nullptr;
+  std::thread network_;
 };
 
 }  // namespace capsule::host

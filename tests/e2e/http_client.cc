@@ -1,23 +1,17 @@
 #include "http_client.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <thread>
 
-#include "process.h"
+#include "wait.h"
 
 namespace capsule::testing {
 namespace {
@@ -150,24 +144,29 @@ std::string HttpBinaryPath() {
 
 namespace {
 
+// args with --httpPort= (a free port) added unless they set one.
 std::vector<std::string> WithPort(std::vector<std::string> args) {
-  const bool has_port =
-      std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--httpPort", 0) == 0; });
-  if (!has_port) args.push_back("--httpPort=");
+  if (std::none_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--httpPort", 0) == 0; }))
+    args.push_back("--httpPort=");
   return args;
 }
 
 }  // namespace
 
 HttpServerProcess::HttpServerProcess(std::vector<std::string> args, std::vector<std::string> env)
-    : RunnerProcess(HttpBinaryPath(), WithPort(std::move(args)), std::move(env), "listening on ") {
-  if (!ready()) return;
-  // "capsule-http: listening on http://0.0.0.0:PORT (...)"
-  const std::string text = Stdout();
-  const size_t at = text.find("listening on ");
-  const size_t nl = text.find('\n', at);
-  const size_t colon = text.rfind(':', nl);
-  if (colon != std::string::npos && colon > at) port_ = std::atoi(text.c_str() + colon + 1);
+    : RunnerProcess(HttpBinaryPath(), WithPort(std::move(args)), std::move(env)) {
+  if (!WaitForStdout("listening on ")) return;
+  WaitUntil(
+      [&] {
+        const std::string text = Stdout();
+        const size_t at = text.find("listening on ");
+        const size_t nl = text.find('\n', at);
+        if (nl == std::string::npos) return !running();
+        const size_t colon = text.rfind(':', nl);
+        if (colon != std::string::npos && colon > at) port_ = std::atoi(text.c_str() + colon + 1);
+        return true;
+      },
+      std::chrono::seconds(5));
 }
 
 }  // namespace capsule::testing

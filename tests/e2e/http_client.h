@@ -1,5 +1,5 @@
 // Test support for capsule-http: a small blocking HTTP/1.1 client over loopback TCP, and a capsule-http process
-// started in the background whose port is read from its first output line.
+// started in the background whose port is read from its output.
 #pragma once
 
 #include <chrono>
@@ -47,7 +47,7 @@ class HttpConnection {
 HttpResponse HttpRequest(int port, const std::string& method, const std::string& target, const std::string& body = "",
                          const std::vector<std::string>& headers = {});
 
-// A running capsule-http. The destructor kills it (SIGKILL) if it still runs.
+// A running capsule-http (see RunnerProcess).
 class HttpServerProcess : public RunnerProcess {
  public:
   // Starts build/src/runners/http/capsule-http with args plus --httpPort= (unless args set it) and env ("K=V"

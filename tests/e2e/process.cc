@@ -14,18 +14,23 @@ extern char** environ;
 
 namespace capsule::testing {
 
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e; ++e) out.emplace_back(*e);
+  for (const auto& kv : env) {
+    std::string key = kv.substr(0, kv.find('=') + 1);
+    std::erase_if(out, [&](const std::string& s) { return s.rfind(key, 0) == 0; });
+    out.push_back(kv);
+  }
+  return out;
+}
+
 RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options) {
   RunResult result;
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) return result;
 
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const auto& kv : options.env) {
-    std::string key = kv.substr(0, kv.find('=') + 1);
-    std::erase_if(env_strings, [&](const std::string& s) { return s.rfind(key, 0) == 0; });
-    env_strings.push_back(kv);
-  }
+  std::vector<std::string> env_strings = ChildEnvironment(options.env);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -71,6 +71,9 @@ int Main(const std::vector<std::string>& args) {
   };
   if (!mode.empty() && mode != "mqtt") return usage("--mode=" + mode + " is served by capsule-" + mode);
   if (mqtt.topic.empty()) return usage("no topic given: use --topic=TOPIC (see capsule-mqtt --help)");
+  if (auto st = host::CheckMqttTopicFilter(mqtt.topic); !st) return usage("--topic: " + st.error().message);
+  if (!mqtt.reply_topic.empty())
+    if (auto st = host::CheckMqttTopic(mqtt.reply_topic); !st) return usage("--reply-topic: " + st.error().message);
   if (qos != "0" && qos != "1" && qos != "2") return usage("--qos must be 0, 1 or 2, got \"" + qos + "\"");
   mqtt.qos = qos[0] - '0';
   if (mqtt_version != "5" && mqtt_version != "3") return usage("--mqtt-version must be 5 or 3");

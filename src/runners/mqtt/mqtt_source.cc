@@ -35,13 +35,13 @@ class MqttBroker : public MessageBroker {
 };
 
 // Messages from the subscriber's network thread to the workers. Push blocks while full (the broker then waits on
-// TCP), Pop waits a little for one.
+// TCP) until Unbound, Pop waits a little for one.
 class MessageQueue {
  public:
   explicit MessageQueue(size_t capacity) : capacity_(capacity) {}
   void Push(Message m) {
     std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+    not_full_.wait(lock, [&] { return items_.size() < capacity_ || unbounded_ || closed_; });
     if (closed_) return;
     items_.push_back(std::move(m));
     not_empty_.notify_one();
@@ -59,6 +59,13 @@ class MessageQueue {
     std::lock_guard lock(mu_);
     return items_.empty();
   }
+  // From now on Push never blocks: the subscriber's network thread must be able to finish even while every worker
+  // is busy (a drain with a full queue).
+  void Unbound() {
+    std::lock_guard lock(mu_);
+    unbounded_ = true;
+    not_full_.notify_all();
+  }
   // Drops what is queued and wakes every waiter.
   void Close() {
     std::lock_guard lock(mu_);
@@ -73,14 +80,17 @@ class MessageQueue {
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
   std::deque<Message> items_;
-  bool closed_ = false;
+  bool unbounded_ = false, closed_ = false;
 };
 
 class MqttSource : public runners::MessageSource {
  public:
   MqttSource(MqttSourceOptions options, serve::MessageMetrics& metrics)
       : options_(std::move(options)), metrics_(metrics), queue_(options_.queue_capacity) {}
-  ~MqttSource() override { queue_.Close(); }
+  ~MqttSource() override {
+    closing_ = true;  // the connections' ends are not news
+    queue_.Close();
+  }
 
   Status Connect() {
     host::MqttConnectOptions pub = options_.connect;
@@ -128,6 +138,7 @@ class MqttSource : public runners::MessageSource {
         if (stopping_ && queue_.empty()) return;
         continue;
       }
+      AwaitPublisher();
       if (m.reply.empty()) m.reply = options_.reply_topic;
       auto send_reply = [this, &m](std::string_view data) { return Reply(m, data, {}); };
       serve::MessageOutcome outcome = serve::HandleMessage(pool, m, send_reply, limits, metrics_);
@@ -143,10 +154,10 @@ class MqttSource : public runners::MessageSource {
   }
 
   void Stop() override {
-    stopping_ = true;
     closing_ = true;
-    std::lock_guard lock(stop_mu_);
+    queue_.Unbound();
     subscriber_.reset();  // no more deliveries; a persistent session keeps what arrives for the next start
+    stopping_ = true;     // only now: the loops return once the queue is empty, and nothing can be added to it
   }
 
   void Abort() override {
@@ -161,6 +172,16 @@ class MqttSource : public runners::MessageSource {
   }
 
  private:
+  // After a broker restart the subscriber may be back before the publisher (each reconnects on its own schedule):
+  // waits for the publisher, up to the connect timeout, so that the module's publishes and the reply succeed.
+  // Not while draining (the broker may be gone for good) or aborting.
+  void AwaitPublisher() {
+    const auto deadline = std::chrono::steady_clock::now() + options_.connect.connect_timeout;
+    while (!stopping_ && !aborted_ && std::chrono::steady_clock::now() < deadline &&
+           !publisher_->WaitForConnection(milliseconds(100))) {
+    }
+  }
+
   // Publishes data to m's reply topic with the runner's QoS and m's correlation data.
   Status Reply(const Message& m, std::string_view data, const MessageHeaders& headers) {
     host::MqttPublishProperties properties;
@@ -174,7 +195,6 @@ class MqttSource : public runners::MessageSource {
   MessageQueue queue_;
   std::unique_ptr<host::MqttConnection> publisher_, subscriber_;
   std::shared_ptr<MqttBroker> broker_;
-  std::mutex stop_mu_;
   std::atomic<bool> stopping_{false}, aborted_{false}, closing_{false};
 };
 

@@ -1,0 +1,104 @@
+// A capsulemodule-style (legacy, v0.3.x) MQTT module: callMqttMessageHandle and the legacy MQTT host functions with
+// their i32 results, which answer plain strings (`[OK](topic:data)`, `[ERR][0]:message`). Legacy modules cannot
+// reply, so the result of each command is published (hostMqttPublish) to "legacy/results":
+//   "info"                                                  -> "topic=<T> server=<S> clientId=<C>" (the getters)
+//   "publish|<topic>|<data>"                                -> hostMqttPublish's answer
+//   "connect-publish|<server>|<client id>|<topic>|<data>"   -> hostMqttConnectPublish's answer
+//   "trap"                                                  -> traps (nothing is published)
+//   anything else                                           -> "legacy:<payload>"
+// OnLoad and OnExit print a line.
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../capsulemodule.h"
+
+IMPORT("hostMqttGetTopic") uint32_t hostMqttGetTopic(char** ret, uint32_t* ret_len);
+IMPORT("hostMqttGetServer") uint32_t hostMqttGetServer(char** ret, uint32_t* ret_len);
+IMPORT("hostMqttGetClientId") uint32_t hostMqttGetClientId(char** ret, uint32_t* ret_len);
+IMPORT("hostMqttPublish")
+uint32_t hostMqttPublish(const char* t, uint32_t tl, const char* d, uint32_t dl, char** ret, uint32_t* ret_len);
+IMPORT("hostMqttConnectPublish")
+uint32_t hostMqttConnectPublish(const char* srv, uint32_t srvl, const char* id, uint32_t idl, const char* t,
+                                uint32_t tl, const char* d, uint32_t dl, char** ret, uint32_t* ret_len);
+
+static const char kResults[] = "legacy/results";
+
+// A host answer as a C string (allocateBuffer in capsulemodule.h adds no NUL: copy it).
+static char* answer(char* ptr, uint32_t len) {
+  char* s = (char*)malloc(len + 1);
+  if (len) memcpy(s, ptr, len);
+  s[len] = 0;
+  return s;
+}
+
+// What a getter returns, as a C string.
+static char* get(uint32_t (*getter)(char**, uint32_t*)) {
+  char* ptr = NULL;
+  uint32_t len = 0;
+  getter(&ptr, &len);
+  return answer(ptr, len);
+}
+
+static void report(const char* text) {
+  char* ptr = NULL;
+  uint32_t len = 0;
+  hostMqttPublish(kResults, sizeof kResults - 1, text, (uint32_t)strlen(text), &ptr, &len);
+}
+
+// The n-th '|'-separated field of s (n from 0), copied.
+static char* field(const char* s, int n) {
+  for (int i = 0; i < n && s; ++i) {
+    s = strchr(s, '|');
+    if (s) ++s;
+  }
+  if (!s) return strdup("");
+  const char* end = strchr(s, '|');
+  size_t len = end ? (size_t)(end - s) : strlen(s);
+  char* out = (char*)malloc(len + 1);
+  memcpy(out, s, len);
+  out[len] = 0;
+  return out;
+}
+
+EXPORT("callMqttMessageHandle") uint64_t callMqttMessageHandle(const char* payload, uint32_t len) {
+  char* p = answer((char*)payload, len);
+  char* ptr = NULL;
+  uint32_t n = 0;
+  char out[1024];
+  if (strcmp(p, "info") == 0) {
+    snprintf(out, sizeof out, "topic=%s server=%s clientId=%s", get(hostMqttGetTopic), get(hostMqttGetServer),
+             get(hostMqttGetClientId));
+    report(out);
+  } else if (strncmp(p, "publish|", 8) == 0) {
+    char *t = field(p, 1), *d = field(p, 2);
+    hostMqttPublish(t, (uint32_t)strlen(t), d, (uint32_t)strlen(d), &ptr, &n);
+    report(answer(ptr, n));
+  } else if (strncmp(p, "connect-publish|", 16) == 0) {
+    char *srv = field(p, 1), *id = field(p, 2), *t = field(p, 3), *d = field(p, 4);
+    hostMqttConnectPublish(srv, (uint32_t)strlen(srv), id, (uint32_t)strlen(id), t, (uint32_t)strlen(t), d,
+                           (uint32_t)strlen(d), &ptr, &n);
+    report(answer(ptr, n));
+  } else if (strcmp(p, "trap") == 0) {
+    __builtin_trap();
+  } else {
+    snprintf(out, sizeof out, "legacy:%s", p);
+    report(out);
+  }
+  static char empty[1];
+  return (uint64_t)(uintptr_t)empty << 32;  // capsulemodule's answer: an empty string, ignored
+}
+
+EXPORT("OnLoad") void OnLoad(void) {
+  printf("OnLoad called\n");
+  fflush(stdout);
+}
+EXPORT("OnExit") void OnExit(void) {
+  printf("OnExit called\n");
+  fflush(stdout);
+}
+
+int main(void) {
+  return 0;
+}
