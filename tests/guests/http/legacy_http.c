@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CAPSULEMODULE_PRINTING_LIFECYCLE
 #include "../capsulemodule.h"
 
 IMPORT("hostLogString") uint32_t hostLogString(const char* text, uint32_t len);
@@ -76,8 +77,8 @@ static void lookup_header(const char* headers, uint32_t len, const char* name, c
   }
 }
 
-static uint64_t answer(const char* body, uint32_t body_len, const char* uri, uint32_t uri_len, const char* headers,
-                       uint32_t headers_len, const char* method, uint32_t method_len) {
+static uint64_t answer(const char* body, uint32_t body_len, const char* uri, uint32_t uri_len,
+                              const char* headers, uint32_t headers_len, const char* method, uint32_t method_len) {
   if (body_len == 4 && memcmp(body, "fail", 4) == 0) {
     static const char err[] = "[ERR][7]:legacy failure";
     return ((uint64_t)(uintptr_t)err << 32) | (sizeof err - 1);
@@ -122,15 +123,6 @@ EXPORT("callHandleHttp") uint64_t callHandleHttp(uint32_t req_id) {
   return answer(parts[0], lens[0], parts[2], lens[2], parts[1], lens[1], parts[3], lens[3]);
 }
 #endif
-
-EXPORT("OnLoad") void OnLoad(void) {
-  printf("OnLoad called\n");
-  fflush(stdout);
-}
-EXPORT("OnExit") void OnExit(void) {
-  printf("OnExit called\n");
-  fflush(stdout);
-}
 
 int main(void) {
   return 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CAPSULEMODULE_PRINTING_LIFECYCLE
 #include "../capsulemodule.h"
 
 IMPORT("hostMqttGetTopic") uint32_t hostMqttGetTopic(char** ret, uint32_t* ret_len);
@@ -25,20 +26,12 @@ uint32_t hostMqttConnectPublish(const char* srv, uint32_t srvl, const char* id, 
 
 static const char kResults[] = "legacy/results";
 
-// A host answer as a C string (allocateBuffer in capsulemodule.h adds no NUL: copy it).
-static char* answer(char* ptr, uint32_t len) {
-  char* s = (char*)malloc(len + 1);
-  if (len) memcpy(s, ptr, len);
-  s[len] = 0;
-  return s;
-}
-
 // What a getter returns, as a C string.
 static char* get(uint32_t (*getter)(char**, uint32_t*)) {
   char* ptr = NULL;
   uint32_t len = 0;
   getter(&ptr, &len);
-  return answer(ptr, len);
+  return legacy_string(ptr, len);
 }
 
 static void report(const char* text) {
@@ -47,23 +40,8 @@ static void report(const char* text) {
   hostMqttPublish(kResults, sizeof kResults - 1, text, (uint32_t)strlen(text), &ptr, &len);
 }
 
-// The n-th '|'-separated field of s (n from 0), copied.
-static char* field(const char* s, int n) {
-  for (int i = 0; i < n && s; ++i) {
-    s = strchr(s, '|');
-    if (s) ++s;
-  }
-  if (!s) return strdup("");
-  const char* end = strchr(s, '|');
-  size_t len = end ? (size_t)(end - s) : strlen(s);
-  char* out = (char*)malloc(len + 1);
-  memcpy(out, s, len);
-  out[len] = 0;
-  return out;
-}
-
 EXPORT("callMqttMessageHandle") uint64_t callMqttMessageHandle(const char* payload, uint32_t len) {
-  char* p = answer((char*)payload, len);
+  char* p = legacy_string((char*)payload, len);
   char* ptr = NULL;
   uint32_t n = 0;
   char out[1024];
@@ -72,14 +50,14 @@ EXPORT("callMqttMessageHandle") uint64_t callMqttMessageHandle(const char* paylo
              get(hostMqttGetClientId));
     report(out);
   } else if (strncmp(p, "publish|", 8) == 0) {
-    char *t = field(p, 1), *d = field(p, 2);
+    char *t = legacy_field(p, 1), *d = legacy_field(p, 2);
     hostMqttPublish(t, (uint32_t)strlen(t), d, (uint32_t)strlen(d), &ptr, &n);
-    report(answer(ptr, n));
+    report(legacy_string(ptr, n));
   } else if (strncmp(p, "connect-publish|", 16) == 0) {
-    char *srv = field(p, 1), *id = field(p, 2), *t = field(p, 3), *d = field(p, 4);
+    char *srv = legacy_field(p, 1), *id = legacy_field(p, 2), *t = legacy_field(p, 3), *d = legacy_field(p, 4);
     hostMqttConnectPublish(srv, (uint32_t)strlen(srv), id, (uint32_t)strlen(id), t, (uint32_t)strlen(t), d,
                            (uint32_t)strlen(d), &ptr, &n);
-    report(answer(ptr, n));
+    report(legacy_string(ptr, n));
   } else if (strcmp(p, "trap") == 0) {
     __builtin_trap();
   } else {
@@ -88,15 +66,6 @@ EXPORT("callMqttMessageHandle") uint64_t callMqttMessageHandle(const char* paylo
   }
   static char empty[1];
   return (uint64_t)(uintptr_t)empty << 32;  // capsulemodule's answer: an empty string, ignored
-}
-
-EXPORT("OnLoad") void OnLoad(void) {
-  printf("OnLoad called\n");
-  fflush(stdout);
-}
-EXPORT("OnExit") void OnExit(void) {
-  printf("OnExit called\n");
-  fflush(stdout);
 }
 
 int main(void) {

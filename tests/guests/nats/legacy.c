@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CAPSULEMODULE_PRINTING_LIFECYCLE
 #include "../capsulemodule.h"
 
 IMPORT("hostNatsGetSubject") uint32_t hostNatsGetSubject(char** ret, uint32_t* ret_len);
@@ -27,62 +28,39 @@ IMPORT("hostNatsConnectRequest")
 uint32_t hostNatsConnectRequest(const char* srv, uint32_t srvl, const char* s, uint32_t sl, const char* d, uint32_t dl,
                                 uint32_t timeout, char** ret, uint32_t* ret_len);
 
-// A host answer as a C string (allocateBuffer in capsulemodule.h adds no NUL: copy it).
-static char* answer(char* ptr, uint32_t len) {
-  char* s = (char*)malloc(len + 1);
-  if (len) memcpy(s, ptr, len);
-  s[len] = 0;
-  return s;
-}
-
 static void reply(const char* text) {
   char* ptr = NULL;
   uint32_t len = 0;
   hostNatsReply(text, (uint32_t)strlen(text), 1, &ptr, &len);
 }
 
-// The n-th '|'-separated field of s (n from 0), copied.
-static char* field(const char* s, int n) {
-  for (int i = 0; i < n && s; ++i) {
-    s = strchr(s, '|');
-    if (s) ++s;
-  }
-  if (!s) return strdup("");
-  const char* end = strchr(s, '|');
-  size_t len = end ? (size_t)(end - s) : strlen(s);
-  char* out = (char*)malloc(len + 1);
-  memcpy(out, s, len);
-  out[len] = 0;
-  return out;
-}
-
 EXPORT("callNatsMessageHandle") uint64_t callNatsMessageHandle(const char* payload, uint32_t len) {
-  char* p = answer((char*)payload, len);
+  char* p = legacy_string((char*)payload, len);
   char* ptr = NULL;
   uint32_t n = 0;
   char out[1024];
   if (strcmp(p, "info") == 0) {
     hostNatsGetSubject(&ptr, &n);
-    char* subject = answer(ptr, n);
+    char* subject = legacy_string(ptr, n);
     hostNatsGetServer(&ptr, &n);
-    char* server = answer(ptr, n);
+    char* server = legacy_string(ptr, n);
     snprintf(out, sizeof out, "subject=%s server=%s", subject, server);
     reply(out);
   } else if (strncmp(p, "publish|", 8) == 0) {
-    char *s = field(p, 1), *d = field(p, 2);
+    char *s = legacy_field(p, 1), *d = legacy_field(p, 2);
     hostNatsPublish(s, (uint32_t)strlen(s), d, (uint32_t)strlen(d), &ptr, &n);
-    reply(answer(ptr, n));
+    reply(legacy_string(ptr, n));
   } else if (strncmp(p, "connect-publish|", 16) == 0) {
-    char *srv = field(p, 1), *s = field(p, 2), *d = field(p, 3);
+    char *srv = legacy_field(p, 1), *s = legacy_field(p, 2), *d = legacy_field(p, 3);
     hostNatsConnectPublish(srv, (uint32_t)strlen(srv), s, (uint32_t)strlen(s), d, (uint32_t)strlen(d), &ptr, &n);
-    reply(answer(ptr, n));
+    reply(legacy_string(ptr, n));
   } else if (strncmp(p, "connect-request|", 16) == 0) {
-    char *srv = field(p, 1), *s = field(p, 2), *d = field(p, 3);
+    char *srv = legacy_field(p, 1), *s = legacy_field(p, 2), *d = legacy_field(p, 3);
     hostNatsConnectRequest(srv, (uint32_t)strlen(srv), s, (uint32_t)strlen(s), d, (uint32_t)strlen(d), 1, &ptr, &n);
-    reply(answer(ptr, n));
+    reply(legacy_string(ptr, n));
   } else if (strcmp(p, "no-reply") == 0) {
     hostNatsReply("x", 1, 1, &ptr, &n);
-    char* result = answer(ptr, n);
+    char* result = legacy_string(ptr, n);
     hostNatsPublish("legacy.results", 14, result, (uint32_t)strlen(result), &ptr, &n);
   } else {
     snprintf(out, sizeof out, "legacy:%s", p);
@@ -90,15 +68,6 @@ EXPORT("callNatsMessageHandle") uint64_t callNatsMessageHandle(const char* paylo
   }
   static char empty[1];
   return (uint64_t)(uintptr_t)empty << 32;  // capsulemodule's answer: an empty string, ignored
-}
-
-EXPORT("OnLoad") void OnLoad(void) {
-  printf("OnLoad called\n");
-  fflush(stdout);
-}
-EXPORT("OnExit") void OnExit(void) {
-  printf("OnExit called\n");
-  fflush(stdout);
 }
 
 int main(void) {
