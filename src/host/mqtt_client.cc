@@ -1,6 +1,7 @@
 #include "host/mqtt_client.h"
 
-#include <mosquitto.h>
+#include "host/mosquitto_api.h"
+
 #include <mqtt_protocol.h>
 #include <unistd.h>
 
@@ -15,13 +16,13 @@
 namespace capsule::host {
 namespace {
 
-void InitLibrary() {
-  static std::once_flag once;
-  std::call_once(once, [] { mosquitto_lib_init(); });
+// libmosquitto, once a Connect or a topic check loaded it.
+const MosquittoApi& M() {
+  return **Mosquitto();
 }
 
 struct PropertiesDeleter {
-  void operator()(mosquitto_property* p) const { mosquitto_property_free_all(&p); }
+  void operator()(mosquitto_property* p) const { M().mosquitto_property_free_all(&p); }
 };
 using Properties = std::unique_ptr<mosquitto_property, PropertiesDeleter>;
 
@@ -30,7 +31,7 @@ Error MosquittoFailure(const std::string& what, int rc) {
                                  rc == MOSQ_ERR_QOS_NOT_SUPPORTED || rc == MOSQ_ERR_OVERSIZE_PACKET
                              ? ErrorCode::kInvalidArgument
                              : ErrorCode::kIo;
-  std::string reason = mosquitto_strerror(rc);
+  std::string reason = M().mosquitto_strerror(rc);
   if (rc == MOSQ_ERR_ERRNO) reason = std::strerror(errno);
   return Fail(code, what + ": " + reason);
 }
@@ -105,12 +106,14 @@ Result<MqttAddress> ParseMqttUrl(std::string_view url) {
 namespace {
 
 Status CheckTopic(std::string_view topic, bool filter) {
+  if (auto loaded = Mosquitto(); !loaded) return Fail(ErrorCode::kIo, "MQTT is unavailable: " + loaded.error().message);
   const char* what = filter ? "topic filter" : "topic";
   if (topic.empty()) return Fail(ErrorCode::kInvalidArgument, std::string("empty MQTT ") + what);
-  if (topic.size() > 65535 || mosquitto_validate_utf8(topic.data(), static_cast<int>(topic.size())) != MOSQ_ERR_SUCCESS)
+  if (topic.size() > 65535 ||
+      M().mosquitto_validate_utf8(topic.data(), static_cast<int>(topic.size())) != MOSQ_ERR_SUCCESS)
     return Fail(ErrorCode::kInvalidArgument,
                 std::string("MQTT ") + what + " \"" + std::string(topic) + "\" is not UTF-8 of at most 65,535 bytes");
-  if ((filter ? mosquitto_sub_topic_check2 : mosquitto_pub_topic_check2)(topic.data(), topic.size()) !=
+  if ((filter ? M().mosquitto_sub_topic_check2 : M().mosquitto_pub_topic_check2)(topic.data(), topic.size()) !=
       MOSQ_ERR_SUCCESS)
     return Fail(ErrorCode::kInvalidArgument,
                 "invalid MQTT " + std::string(what) + " \"" + std::string(topic) + "\"" +
@@ -131,52 +134,53 @@ MqttConnection::MqttConnection(MqttConnectOptions options)
     : options_(std::move(options)), state_(std::make_unique<State>()) {}
 
 Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptions options) {
-  InitLibrary();
+  if (auto loaded = Mosquitto(); !loaded) return Fail(ErrorCode::kIo, "MQTT is unavailable: " + loaded.error().message);
   auto address = ParseMqttUrl(options.url);
   if (!address) return address.take_error();
   if (options.client_id.empty() && !options.clean_session)
     return Fail(ErrorCode::kInvalidArgument, "a persistent MQTT session needs a client id");
   std::unique_ptr<MqttConnection> c(new MqttConnection(std::move(options)));
   const MqttConnectOptions& o = c->options_;
-  c->mosq_ = mosquitto_new(o.client_id.empty() ? nullptr : o.client_id.c_str(), o.clean_session, c.get());
+  c->mosq_ = M().mosquitto_new(o.client_id.empty() ? nullptr : o.client_id.c_str(), o.clean_session, c.get());
   if (!c->mosq_)
     return Fail(ErrorCode::kInternal, std::string("cannot create an MQTT client: ") + std::strerror(errno));
-  mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, o.mqtt5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
-  mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
-  if (o.mqtt5) mosquitto_int_option(c->mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, o.receive_maximum);
-  mosquitto_threaded_set(c->mosq_, true);  // RunNetwork's thread, other threads publish
+  M().mosquitto_int_option(c->mosq_, MOSQ_OPT_PROTOCOL_VERSION, o.mqtt5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+  M().mosquitto_int_option(c->mosq_, MOSQ_OPT_TCP_NODELAY, 1);
+  if (o.mqtt5) M().mosquitto_int_option(c->mosq_, MOSQ_OPT_RECEIVE_MAXIMUM, o.receive_maximum);
+  M().mosquitto_threaded_set(c->mosq_, true);  // RunNetwork's thread, other threads publish
   const std::string& user = o.username.empty() ? address->username : o.username;
   const std::string& password = o.password.empty() ? address->password : o.password;
   if (!user.empty())
-    if (int rc = mosquitto_username_pw_set(c->mosq_, user.c_str(), password.empty() ? nullptr : password.c_str()))
+    if (int rc = M().mosquitto_username_pw_set(c->mosq_, user.c_str(), password.empty() ? nullptr : password.c_str()))
       return MosquittoFailure("bad MQTT user name or password", rc);
   if (address->tls || !o.ca_file.empty() || !o.cert_file.empty()) {
     for (const std::string* file : {&o.ca_file, &o.cert_file, &o.key_file})
       if (!file->empty() && ::access(file->c_str(), R_OK) != 0)
         return Fail(ErrorCode::kInvalidArgument, "cannot read the TLS file " + *file + ": " + std::strerror(errno));
     const char* ca = o.ca_file.empty() ? nullptr : o.ca_file.c_str();
-    if (int rc = mosquitto_tls_set(c->mosq_, ca, ca ? nullptr : "/etc/ssl/certs",
-                                   o.cert_file.empty() ? nullptr : o.cert_file.c_str(),
-                                   o.key_file.empty() ? nullptr : o.key_file.c_str(), nullptr))
+    if (int rc = M().mosquitto_tls_set(c->mosq_, ca, ca ? nullptr : "/etc/ssl/certs",
+                                       o.cert_file.empty() ? nullptr : o.cert_file.c_str(),
+                                       o.key_file.empty() ? nullptr : o.key_file.c_str(), nullptr))
       return MosquittoFailure("cannot set up TLS for MQTT", rc);
   }
-  mosquitto_connect_v5_callback_set(
+  M().mosquitto_connect_v5_callback_set(
       c->mosq_, [](struct mosquitto* m, void* self, int rc, int flags, const mosquitto_property* props) {
         OnConnect(m, self, rc, flags, props);
       });
-  mosquitto_disconnect_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, int rc, const mosquitto_property*) {
-    auto* conn = static_cast<MqttConnection*>(self);
-    {
-      std::lock_guard lock(conn->state_->mu);
-      conn->state_->connected = false;
-      ++conn->state_->disconnections;
-      std::erase_if(conn->state_->pending, [](const auto& p) { return p.second == 0; });
-    }
-    conn->state_->cv.notify_all();
-    if (conn->options_.on_connection)
-      conn->options_.on_connection(false, rc == 0 ? "disconnected" : mosquitto_strerror(rc));
-  });
-  mosquitto_publish_v5_callback_set(c->mosq_, [](mosquitto*, void* self, int mid, int, const mosquitto_property*) {
+  M().mosquitto_disconnect_v5_callback_set(
+      c->mosq_, [](struct mosquitto*, void* self, int rc, const mosquitto_property*) {
+        auto* conn = static_cast<MqttConnection*>(self);
+        {
+          std::lock_guard lock(conn->state_->mu);
+          conn->state_->connected = false;
+          ++conn->state_->disconnections;
+          std::erase_if(conn->state_->pending, [](const auto& p) { return p.second == 0; });
+        }
+        conn->state_->cv.notify_all();
+        if (conn->options_.on_connection)
+          conn->options_.on_connection(false, rc == 0 ? "disconnected" : M().mosquitto_strerror(rc));
+      });
+  M().mosquitto_publish_v5_callback_set(c->mosq_, [](mosquitto*, void* self, int mid, int, const mosquitto_property*) {
     State& state = *static_cast<MqttConnection*>(self)->state_;
     {
       std::lock_guard lock(state.mu);
@@ -184,7 +188,7 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
     }
     state.cv.notify_all();
   });
-  mosquitto_subscribe_v5_callback_set(
+  M().mosquitto_subscribe_v5_callback_set(
       c->mosq_, [](struct mosquitto*, void* self, int mid, int count, const int* granted, const mosquitto_property*) {
         auto* conn = static_cast<MqttConnection*>(self);
         {
@@ -193,8 +197,8 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
         }
         conn->state_->cv.notify_all();
       });
-  mosquitto_message_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* msg,
-                                                 const mosquitto_property* props) {
+  M().mosquitto_message_v5_callback_set(c->mosq_, [](struct mosquitto*, void* self, const struct mosquitto_message* msg,
+                                                     const mosquitto_property* props) {
     auto* conn = static_cast<MqttConnection*>(self);
     if (!conn->options_.on_message) return;
     Message m;
@@ -204,17 +208,17 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
     m.qos = msg->qos;
     m.retain = msg->retain;
     char* response = nullptr;
-    if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC, &response, false)) m.reply = Take(response);
+    if (M().mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC, &response, false)) m.reply = Take(response);
     void* correlation = nullptr;
     uint16_t correlation_len = 0;
-    if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &correlation, &correlation_len, false)) {
+    if (M().mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA, &correlation, &correlation_len, false)) {
       m.correlation_data.assign(static_cast<const char*>(correlation), correlation_len);
       std::free(correlation);
     }
     bool skip = false;
     for (const mosquitto_property* p = props;;) {
       char *name = nullptr, *value = nullptr;
-      p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &name, &value, skip);
+      p = M().mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &name, &value, skip);
       if (!p) break;
       m.headers.emplace_back(Take(name), Take(value));
       skip = true;
@@ -225,12 +229,12 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
   Properties connect_props;
   if (o.mqtt5 && !o.clean_session) {  // MQTT 5 ends a session at disconnection unless it says otherwise
     mosquitto_property* p = nullptr;
-    mosquitto_property_add_int32(&p, MQTT_PROP_SESSION_EXPIRY_INTERVAL, UINT32_MAX);
+    M().mosquitto_property_add_int32(&p, MQTT_PROP_SESSION_EXPIRY_INTERVAL, UINT32_MAX);
     connect_props.reset(p);
   }
   const std::string where = address->host + ":" + std::to_string(address->port);
-  if (int rc = mosquitto_connect_bind_v5(c->mosq_, address->host.c_str(), address->port, o.keepalive_seconds, nullptr,
-                                         connect_props.get()))
+  if (int rc = M().mosquitto_connect_bind_v5(c->mosq_, address->host.c_str(), address->port, o.keepalive_seconds,
+                                             nullptr, connect_props.get()))
     return MosquittoFailure("cannot connect to MQTT broker " + where, rc);
   c->network_ = std::thread([conn = c.get()] { conn->RunNetwork(); });
   std::unique_lock lock(c->state_->mu);
@@ -239,8 +243,8 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
                                     std::to_string(o.connect_timeout.count()) + " ms");
   if (c->state_->connack_rc != 0)
     return Fail(ErrorCode::kIo, "the MQTT broker " + where + " refused the connection: " +
-                                    (o.mqtt5 ? mosquitto_reason_string(c->state_->connack_rc)
-                                             : mosquitto_connack_string(c->state_->connack_rc)));
+                                    (o.mqtt5 ? M().mosquitto_reason_string(c->state_->connack_rc)
+                                             : M().mosquitto_connack_string(c->state_->connack_rc)));
   lock.unlock();
   return c;
 }
@@ -248,7 +252,7 @@ Result<std::unique_ptr<MqttConnection>> MqttConnection::Connect(MqttConnectOptio
 void MqttConnection::RunNetwork() {
   int attempts = 0;
   for (;;) {
-    if (mosquitto_loop(mosq_, 1000, 1) == MOSQ_ERR_SUCCESS) {
+    if (M().mosquitto_loop(mosq_, 1000, 1) == MOSQ_ERR_SUCCESS) {
       attempts = 0;
       std::lock_guard lock(state_->mu);
       if (state_->stopping) return;
@@ -261,7 +265,7 @@ void MqttConnection::RunNetwork() {
     ++attempts;
     if (state_->cv.wait_for(lock, std::chrono::seconds(std::min(attempts * attempts, 5)), stopping)) return;
     lock.unlock();
-    mosquitto_reconnect(mosq_);  // a failure shows in the next mosquitto_loop
+    M().mosquitto_reconnect(mosq_);  // a failure shows in the next mosquitto_loop
   }
 }
 
@@ -276,9 +280,9 @@ void MqttConnection::OnConnect(struct mosquitto* m, void* self, int rc, int flag
     if (rc == 0 && !(flags & 1)) again = conn->state_->subscriptions;  // the broker kept no session
   }
   conn->state_->cv.notify_all();
-  for (const auto& [filter, qos] : again) mosquitto_subscribe_v5(m, nullptr, filter.c_str(), qos, 0, nullptr);
+  for (const auto& [filter, qos] : again) M().mosquitto_subscribe_v5(m, nullptr, filter.c_str(), qos, 0, nullptr);
   if (conn->options_.on_connection)
-    conn->options_.on_connection(rc == 0, rc == 0 ? "connected" : mosquitto_reason_string(rc));
+    conn->options_.on_connection(rc == 0, rc == 0 ? "connected" : M().mosquitto_reason_string(rc));
 }
 
 MqttConnection::~MqttConnection() {
@@ -288,9 +292,9 @@ MqttConnection::~MqttConnection() {
     state_->stopping = true;
   }
   state_->cv.notify_all();
-  mosquitto_disconnect_v5(mosq_, 0, nullptr);  // wakes mosquitto_loop, which sends it and returns
+  M().mosquitto_disconnect_v5(mosq_, 0, nullptr);  // wakes mosquitto_loop, which sends it and returns
   if (network_.joinable()) network_.join();
-  mosquitto_destroy(mosq_);
+  M().mosquitto_destroy(mosq_);
 }
 
 bool MqttConnection::connected() const {
@@ -309,7 +313,7 @@ Status MqttConnection::Subscribe(const std::string& filter, int qos) {
     std::lock_guard lock(state_->mu);
     state_->subscriptions.emplace_back(filter, qos);
   }
-  if (int rc = mosquitto_subscribe_v5(mosq_, &mid, filter.c_str(), qos, 0, nullptr))
+  if (int rc = M().mosquitto_subscribe_v5(mosq_, &mid, filter.c_str(), qos, 0, nullptr))
     return MosquittoFailure("cannot subscribe to " + filter, rc);
   std::unique_lock lock(state_->mu);
   if (!state_->cv.wait_for(lock, options_.connect_timeout, [&] { return state_->subacks.count(mid) > 0; }))
@@ -327,12 +331,13 @@ Status MqttConnection::Publish(std::string_view topic, std::string_view data, in
   if (options_.mqtt5) {
     mosquitto_property* p = nullptr;
     if (!properties.response_topic.empty())
-      mosquitto_property_add_string(&p, MQTT_PROP_RESPONSE_TOPIC, properties.response_topic.c_str());
+      M().mosquitto_property_add_string(&p, MQTT_PROP_RESPONSE_TOPIC, properties.response_topic.c_str());
     if (!properties.correlation_data.empty())
-      mosquitto_property_add_binary(&p, MQTT_PROP_CORRELATION_DATA, properties.correlation_data.data(),
-                                    static_cast<uint16_t>(std::min<size_t>(properties.correlation_data.size(), 65535)));
+      M().mosquitto_property_add_binary(
+          &p, MQTT_PROP_CORRELATION_DATA, properties.correlation_data.data(),
+          static_cast<uint16_t>(std::min<size_t>(properties.correlation_data.size(), 65535)));
     for (const auto& [name, value] : properties.user_properties)
-      mosquitto_property_add_string_pair(&p, MQTT_PROP_USER_PROPERTY, name.c_str(), value.c_str());
+      M().mosquitto_property_add_string_pair(&p, MQTT_PROP_USER_PROPERTY, name.c_str(), value.c_str());
     props.reset(p);
   }
   const std::string t(topic);
@@ -342,8 +347,8 @@ Status MqttConnection::Publish(std::string_view topic, std::string_view data, in
     disconnections = state_->disconnections;
   }
   int mid = 0;
-  int rc = mosquitto_publish_v5(mosq_, &mid, t.c_str(), static_cast<int>(data.size()), data.data(), qos, retain,
-                                props.get());
+  int rc = M().mosquitto_publish_v5(mosq_, &mid, t.c_str(), static_cast<int>(data.size()), data.data(), qos, retain,
+                                    props.get());
   if (rc != MOSQ_ERR_SUCCESS) return MosquittoFailure("cannot publish to " + t, rc);
   std::lock_guard lock(state_->mu);
   // Already sent or acknowledged; or a QoS 0 publish the connection dropped before it was sent.
