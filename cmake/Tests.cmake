@@ -1,8 +1,10 @@
 # The engine backends that backend-parameterized tests (engine unit tests, tests/spec) run on.
 set(CAPSULE_TEST_BACKENDS "v8" CACHE STRING "Engine backends the tests run on (a list)")
 
-# capsule_add_test(NAME SOURCES a.cc... [LIBS libs...])
-# A GoogleTest executable registered with ctest. Tests see CAPSULE_GUEST_DIR (built guests), CAPSULE_BINARY_DIR
+# capsule_add_test(NAME SOURCES a.cc... [LIBS libs...] [PER_ENGINE])
+# A GoogleTest executable registered with ctest; with PER_ENGINE, once per backend of CAPSULE_TEST_BACKENDS, as
+# NAME.<backend>.<test> with CAPSULE_ENGINE=<backend> in its environment (the default engine of Engine::Create and of
+# every runner's --engine), so that the same tests cover every engine. Tests see CAPSULE_GUEST_DIR (built guests), CAPSULE_BINARY_DIR
 # (built runners) and CAPSULE_TEST_BACKENDS (the backend names, comma-separated) as compile definitions, and run
 # after the guests are built.
 find_package(GTest REQUIRED)
@@ -12,7 +14,7 @@ function(capsule_add_test)
   if(NOT CAPSULE_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "PER_ENGINE" "NAME" "SOURCES;LIBS" ${ARGN})
   set(name ${T_NAME})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
@@ -21,5 +23,12 @@ function(capsule_add_test)
                                              CAPSULE_BINARY_DIR="${CMAKE_BINARY_DIR}"
                                              CAPSULE_TEST_BACKENDS="${_backends}")
   add_dependencies(${name} guests)
-  gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
+  if(T_PER_ENGINE)
+    foreach(backend IN LISTS CAPSULE_TEST_BACKENDS)
+      gtest_discover_tests(${name} TEST_PREFIX "${name}.${backend}." DISCOVERY_TIMEOUT 60
+                           PROPERTIES TIMEOUT 120 ENVIRONMENT "CAPSULE_ENGINE=${backend}")
+    endforeach()
+  else()
+    gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
+  endif()
 endfunction()

@@ -59,7 +59,8 @@ class Module {
 
 // Which backend to use and how to tune it. Created once per process per backend.
 struct EngineOptions {
-  std::string backend = "v8";
+  // "interp" or "v8"; empty: the environment variable CAPSULE_ENGINE when it names one, else DefaultBackend().
+  std::string backend;
   // Use guard pages and a signal handler instead of explicit bounds checks (faster; off under sanitizers).
   bool trap_handler = true;
 };
@@ -69,8 +70,9 @@ class Engine {
  public:
   virtual ~Engine() = default;
 
-  // Returns the process-wide engine of options.backend ("v8"). The first call fixes the options of that backend;
-  // later calls return the same engine.
+  // Returns the process-wide engine of options.backend. The first call fixes the options of that backend; later
+  // calls return the same engine. Errors: kInvalidArgument for an unknown name, kNotFound when the backend is not
+  // in this build or its library cannot be loaded (V8: libcapsule_v8.so).
   static Result<std::shared_ptr<Engine>> Create(const EngineOptions& options = {});
 
   // Validates and compiles a module. Errors: kInvalidModule (with the validator's message), kResourceLimit.
@@ -83,6 +85,9 @@ class Engine {
   // The backend's name ("v8").
   virtual std::string_view name() const = 0;
 };
+
+// The backend EngineOptions pick when they name none and CAPSULE_ENGINE is not set.
+const char* DefaultBackend();
 
 // A per-thread execution context (a V8 isolate, an interpreter store). Owns the instances it creates: they must
 // be destroyed before it.
