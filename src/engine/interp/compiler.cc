@@ -59,7 +59,7 @@ const NumericOp* NumericFor(uint8_t opcode) {
     set(0x50, Op::kI64Eqz, I64, kAny, I32);
     for (int i = 0; i < 10; ++i) {
       for (auto [code, base, type] : {std::tuple{0x46, Op::kI32Eq, I32}, std::tuple{0x51, Op::kI64Eq, I64}}) {
-        NumericOp* n = set(static_cast<uint8_t>(code + i), OpAt(base, 2 * (11 + i)), type, type, I32);
+        NumericOp* n = set(static_cast<uint8_t>(code + i), OpAt(base, 2 * i), type, type, I32);
         n->imm = true;
         n->cmp = static_cast<int8_t>(i);
         n->commutative = i < 2;
@@ -467,8 +467,12 @@ class Compiler {
       }
       return;
     }
-    for (size_t i = 0; i < n; ++i) Materialize(stack_.size() - n + i);
-    for (size_t i = 0; i < n; ++i) Move(static_cast<uint32_t>(i * kSlotBytes), stack_[stack_.size() - n + i]);
+    // Through the homes (above every local, so no result overwrites another's source), leaving the simulated
+    // stack as it is: this may be a conditional path (br_if, br_table).
+    const size_t first = stack_.size() - n;
+    for (size_t i = 0; i < n; ++i) Move(Home(first + i), stack_[first + i]);
+    for (size_t i = 0; i < n; ++i)
+      Move(static_cast<uint32_t>(i * kSlotBytes), Operand{kAny, Operand::kTemp, Home(first + i), 0});
     Emit(Op::kReturn);
   }
 
@@ -530,7 +534,7 @@ class Compiler {
   Status End() {
     Ctrl& c = Top();
     if (auto st = Peek(c.results); !st) return st;
-    if (stack_.size() > c.height + c.results.size() && !c.unreachable)
+    if (stack_.size() > c.height + c.results.size())
       return Invalid("type mismatch: values remain on the stack at the end of a block");
     if (!c.unreachable && stack_.size() != c.height + c.results.size())
       return Invalid("type mismatch: missing values at the end of a block");
@@ -571,7 +575,7 @@ class Compiler {
     Ctrl& c = Top();
     if (c.kind != 0x04) return Invalid("else without if");
     if (auto st = Peek(c.results); !st) return st;
-    if (!c.unreachable && stack_.size() != c.height + c.results.size())
+    if (stack_.size() > c.height + c.results.size() || (!c.unreachable && stack_.size() != c.height + c.results.size()))
       return Invalid("type mismatch: wrong number of values at else");
     PadTo(c.results.size());
     if (Live()) {

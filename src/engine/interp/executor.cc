@@ -57,9 +57,22 @@ F WasmMax(F a, F b) {
   if (a == b) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
+// Rounding that keeps NaNs quiet (libm may return a signaling NaN unchanged).
 template <class F>
 F WasmNearest(F a) {
-  return std::nearbyint(a);
+  return a != a ? a + a : std::nearbyint(a);
+}
+template <class F>
+F WasmCeil(F a) {
+  return a != a ? a + a : std::ceil(a);
+}
+template <class F>
+F WasmFloor(F a) {
+  return a != a ? a + a : std::floor(a);
+}
+template <class F>
+F WasmTrunc(F a) {
+  return a != a ? a + a : std::trunc(a);
 }
 float Bits32(uint32_t b) {
   return std::bit_cast<float>(b);
@@ -619,9 +632,9 @@ L_I64RemU : {
   BIN_PLAIN(F32Ge, float, uint32_t, a >= b)
   UN(F32Abs, float, float, Abs32(a))
   UN(F32Neg, float, float, Neg32(a))
-  UN(F32Ceil, float, float, std::ceil(a))
-  UN(F32Floor, float, float, std::floor(a))
-  UN(F32Trunc, float, float, std::trunc(a))
+  UN(F32Ceil, float, float, WasmCeil(a))
+  UN(F32Floor, float, float, WasmFloor(a))
+  UN(F32Trunc, float, float, WasmTrunc(a))
   UN(F32Nearest, float, float, WasmNearest(a))
   UN(F32Sqrt, float, float, std::sqrt(a))
   BIN_PLAIN(F64Add, double, double, a + b)
@@ -639,9 +652,9 @@ L_I64RemU : {
   BIN_PLAIN(F64Ge, double, uint32_t, a >= b)
   UN(F64Abs, double, double, Abs64(a))
   UN(F64Neg, double, double, Neg64(a))
-  UN(F64Ceil, double, double, std::ceil(a))
-  UN(F64Floor, double, double, std::floor(a))
-  UN(F64Trunc, double, double, std::trunc(a))
+  UN(F64Ceil, double, double, WasmCeil(a))
+  UN(F64Floor, double, double, WasmFloor(a))
+  UN(F64Trunc, double, double, WasmTrunc(a))
   UN(F64Nearest, double, double, WasmNearest(a))
   UN(F64Sqrt, double, double, std::sqrt(a))
 
