@@ -46,6 +46,11 @@ class InterpModule : public Module {
  public:
   InterpModule(ModuleInfo info, ModuleDesc desc, const int32_t* handlers);
   const ModuleDesc& desc() const { return desc_; }
+  // How many functions were translated so far.
+  size_t translated() const {
+    std::lock_guard lock(mu_);
+    return owned_.size();
+  }
 
   // The code of defined function `index`, translated now if it was not yet; nullptr if translation failed (it
   // cannot for a module that compiled, short of memory).
