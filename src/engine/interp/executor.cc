@@ -116,6 +116,18 @@ I TruncateSat(F x) {
   return static_cast<I>(x);
 }
 
+// Zeroes a callee's non-parameter locals: a few stores for the usual handful, memset past that.
+inline void ZeroLocals(uint8_t* p, uint32_t bytes) {
+  if (INTERP_LIKELY(bytes <= 64)) {
+    for (uint32_t i = 0; i < bytes; i += 8) {
+      Store<uint64_t>(p + i, 0);
+      asm volatile("" ::: "memory");  // keeps GCC from turning the loop back into a call to memset
+    }
+    return;
+  }
+  std::memset(p, 0, bytes);
+}
+
 // ---- bulk memory and tables (out of the loop: they check bounds explicitly in both modes) ----
 
 TrapCode MemoryFill(InstanceState* inst, uint32_t d, uint32_t v, uint32_t n) {
@@ -360,13 +372,13 @@ L_Return : {
   DISPATCH();
 }
 L_Call : {
-  const FunctionCode* code = inst->module->Code(pc[1]);
-  if (INTERP_UNLIKELY(!code)) TRAP(TrapCode::kInternal);
+  const FunctionCode* code = inst->codes[pc[1]].load(std::memory_order_acquire);
+  if (INTERP_UNLIKELY(!code) && !(code = inst->module->Code(pc[1]))) TRAP(TrapCode::kInternal);
   uint8_t* nfp = fp + pc[2];
   if (INTERP_UNLIKELY(nfp + code->frame_bytes > stack_end || calls_top == calls_end))
     TRAP(TrapCode::kCallStackExhausted);
   *calls_top++ = CallRecord{pc + 3, fp, inst};
-  std::memset(nfp + code->param_bytes, 0, code->local_bytes);
+  ZeroLocals(nfp + code->param_bytes, code->local_bytes);
   fp = nfp;
   pc = code->code.data();
   CHECK_STOP();
@@ -849,7 +861,7 @@ TrapCode Executor::Invoke(const FuncEntity& f, std::span<const Value> args, std:
     } else if (fp + code->frame_bytes > stack_end_ || calls_top_ == calls_end_) {
       result = TrapCode::kCallStackExhausted;
     } else {
-      std::memset(fp + code->param_bytes, 0, code->local_bytes);
+      ZeroLocals(fp + code->param_bytes, code->local_bytes);
       CallRecord* const saved_calls = calls_top_;
       *calls_top_++ = CallRecord{nullptr, fp, f.instance};
       if (guarded_) {

@@ -51,6 +51,7 @@ uint64_t InterpInstance::Evaluate(const ConstExpr& e) const {
 Status InterpInstance::Init() {
   const ModuleDesc& m = module_desc_owner_.desc();
   state_.module = &module_desc_owner_;
+  state_.codes = module_desc_owner_.codes();
   state_.owner = this;
 
   // Imports: only host functions can be provided (the Linker names the first one it cannot bind).

@@ -58,6 +58,8 @@ class InterpModule : public Module {
     const FunctionCode* code = codes_[index].load(std::memory_order_acquire);
     return code ? code : Translate(index);
   }
+  // Every defined function's code, nullptr until translated (Code translates).
+  const std::atomic<const FunctionCode*>* codes() const { return codes_.get(); }
 
  private:
   const FunctionCode* Translate(uint32_t index) const;
@@ -77,6 +79,7 @@ struct InstanceState {
   TableInstance** tables = nullptr;
   FuncEntity** funcs = nullptr;  // every function, imported ones first
   const InterpModule* module = nullptr;
+  const std::atomic<const FunctionCode*>* codes = nullptr;  // the module's, by defined function index
   std::vector<std::vector<uint64_t>> elem_segments;  // passive segments' references; emptied by elem.drop
   std::vector<bool> data_dropped;                    // per data segment (active ones are dropped at start)
   InterpInstance* owner = nullptr;
