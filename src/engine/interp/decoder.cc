@@ -14,7 +14,6 @@ namespace capsule::internal::interp {
 namespace {
 
 constexpr uint32_t kMaxPages = 65536;
-constexpr uint32_t kMaxTableSize = 10'000'000;  // what V8 allows; larger tables fail to instantiate anyway
 constexpr uint32_t kMaxFunctions = 1'000'000;
 
 enum SectionId : uint8_t {

@@ -180,7 +180,7 @@ int32_t TableGrow(InstanceState* inst, uint32_t t, uint64_t init, uint32_t n) {
 // Runs code from pc with frame fp in instance inst until the call record pushed by Invoke is popped. With
 // handlers_out set, only publishes the handler offsets.
 template <bool kGuarded>
-__attribute__((noinline)) TrapCode Run(Executor& ex, const uint32_t* pc, uint8_t* fp, InstanceState* inst,
+__attribute__((noinline)) TrapCode Run(Executor* executor, const uint32_t* pc, uint8_t* fp, InstanceState* inst,
                                        const int32_t** handlers_out) {
   static const int32_t kOffsets[] = {
 #define OP(name) static_cast<int32_t>(static_cast<const char*>(&&L_##name) - static_cast<const char*>(&&L_Unreachable)),
@@ -191,6 +191,7 @@ __attribute__((noinline)) TrapCode Run(Executor& ex, const uint32_t* pc, uint8_t
     *handlers_out = kOffsets;
     return TrapCode::kOk;
   }
+  Executor& ex = *executor;
   const char* const base = static_cast<const char*>(&&L_Unreachable);
   uint8_t* mem = inst->mem_base;
   CallRecord* calls_top = ex.calls_top_;
@@ -757,9 +758,8 @@ const int32_t* HandlerOffsets(bool guarded) {
   static const int32_t* tables[2] = {nullptr, nullptr};
   static std::once_flag once;
   std::call_once(once, [] {
-    Executor* none = nullptr;
-    Run<false>(*none, nullptr, nullptr, nullptr, &tables[0]);
-    Run<true>(*none, nullptr, nullptr, nullptr, &tables[1]);
+    Run<false>(nullptr, nullptr, nullptr, nullptr, &tables[0]);
+    Run<true>(nullptr, nullptr, nullptr, nullptr, &tables[1]);
   });
   return tables[guarded ? 1 : 0];
 }
@@ -870,13 +870,13 @@ TrapCode Executor::Invoke(const FuncEntity& f, std::span<const Value> args, std:
         sigjmp_buf jump;
         if (sigsetjmp(jump, 0) == 0) {
           scope.jump = &jump;
-          result = Run<true>(*this, code->code.data(), fp, f.instance, nullptr);
+          result = Run<true>(this, code->code.data(), fp, f.instance, nullptr);
         } else {
           result = TrapCode::kMemoryOutOfBounds;
         }
         scope = saved_scope;
       } else {
-        result = Run<false>(*this, code->code.data(), fp, f.instance, nullptr);
+        result = Run<false>(this, code->code.data(), fp, f.instance, nullptr);
       }
       calls_top_ = saved_calls;
     }
