@@ -171,9 +171,9 @@ TrapCode TableFill(InstanceState* inst, uint32_t t, uint32_t i, uint64_t v, uint
 int32_t TableGrow(InstanceState* inst, uint32_t t, uint64_t init, uint32_t n) {
   TableInstance* table = inst->tables[t];
   const uint64_t old = table->elems.size();
-  const uint64_t limit = std::min<uint64_t>(table->max.value_or(UINT32_MAX), 10'000'000);
-  if (old + n > limit) return -1;
+  if (old + n > table->max.value_or(UINT32_MAX) || inst->table_elements + n > kMaxTableElements) return -1;
   table->elems.resize(old + n, init);
+  inst->table_elements += n;
   return static_cast<int32_t>(old);
 }
 

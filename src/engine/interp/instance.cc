@@ -8,8 +8,6 @@
 namespace capsule::internal::interp {
 namespace {
 
-constexpr uint64_t kMaxTableElems = 10'000'000;
-
 bool TypesMatch(std::span<const Value> values, const std::vector<ValType>& types) {
   if (values.size() != types.size()) return false;
   for (size_t i = 0; i < values.size(); ++i)
@@ -93,7 +91,9 @@ Status InterpInstance::Init() {
   for (const ExportDesc& e : m.exports) exported_memory_ |= e.kind == ExternKind::kMemory;
 
   for (const TableDesc& t : m.tables) {
-    if (t.limits.min > kMaxTableElems) return Fail(ErrorCode::kResourceLimit, "table too large");
+    state_.table_elements += t.limits.min;
+    if (state_.table_elements > kMaxTableElements)
+      return Fail(ErrorCode::kResourceLimit, "tables larger than " + std::to_string(kMaxTableElements) + " elements");
     auto table = std::make_unique<TableInstance>();
     table->type = t.elem;
     table->elems.assign(t.limits.min, 0);

@@ -236,6 +236,21 @@ TEST(InterpTest, BulkMemoryAndTables) {
   EXPECT_EQ(I32Of(in.Call("size")), 7);
 }
 
+TEST(InterpTest, TablesAreBoundedPerInstance) {
+  // Each table is allowed, not all of them at once: a module cannot allocate without bound through tables.
+  auto engine = EngineOf(true);
+  auto context = *engine->NewContext();
+  auto module = engine->Compile(Wat(R"((module (table 6000000 funcref) (table 6000000 funcref)))"));
+  ASSERT_TRUE(module.ok());
+  auto r = context->Instantiate(*module, std::make_shared<Linker>());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kResourceLimit);
+  auto in = Make(R"((module (table $a 6000000 funcref) (table $b 0 funcref)
+      (func (export "grow") (param i32) (result i32) (table.grow $b (ref.null func) (local.get 0)))))");
+  EXPECT_EQ(I32Of(in.Call("grow", {Value::I32(5000000)})), -1);
+  EXPECT_EQ(I32Of(in.Call("grow", {Value::I32(1000)})), 0);
+}
+
 TEST(InterpTest, InstantiationTrapsOnSegmentsAndStart) {
   auto engine = EngineOf(true);
   auto context = *engine->NewContext();
@@ -371,6 +386,7 @@ TEST(InterpTest, RestoreStateMapsTheSavedImageBack) {
 
 TEST(InterpTest, FaultsOutsideGuestMemoryAreNotTraps) {
   // A host function that dereferences a bad pointer crashes the process as it would without the interpreter.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // other tests started the deadline watchdog's thread
   EXPECT_EXIT(
       {
         auto linker = std::make_shared<Linker>();

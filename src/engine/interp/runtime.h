@@ -36,6 +36,9 @@ struct TableInstance {
   std::optional<uint64_t> max;
 };
 
+// The most table elements one instance may hold, in all its tables together (8 bytes each).
+constexpr uint64_t kMaxTableElements = 10'000'000;
+
 // A global's storage.
 struct GlobalCell {
   uint64_t bits = 0;
@@ -80,8 +83,9 @@ struct InstanceState {
   FuncEntity** funcs = nullptr;  // every function, imported ones first
   const InterpModule* module = nullptr;
   const std::atomic<const FunctionCode*>* codes = nullptr;  // the module's, by defined function index
-  std::vector<std::vector<uint64_t>> elem_segments;  // passive segments' references; emptied by elem.drop
-  std::vector<bool> data_dropped;                    // per data segment (active ones are dropped at start)
+  std::vector<std::vector<uint64_t>> elem_segments;         // passive segments' references; emptied by elem.drop
+  std::vector<bool> data_dropped;                           // per data segment (active ones are dropped at start)
+  uint64_t table_elements = 0;                              // in all tables, at most kMaxTableElements
   InterpInstance* owner = nullptr;
 };
 
