@@ -30,6 +30,11 @@ struct FunctionCode {
   uint32_t local_bytes = 0;  // the non-parameter locals, zeroed on entry
 };
 
+// The 16 bytes of a v128, as one value to load and store.
+struct V128Bits {
+  uint64_t lo, hi;
+};
+
 // Reads and writes of values at unaligned addresses (frames and linear memory), without aliasing issues.
 template <class T>
 inline T Load(const void* p) {

@@ -9,6 +9,7 @@
 // comparison consumed by br_if / if becomes one compare-and-branch instruction.
 #include "engine/interp/compiler.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -159,8 +160,15 @@ struct Operand {
   ValType type = kAny;
   Where where = kConst;
   uint32_t slot = 0;  // kTemp: its home slot; kLocal: the local's slot
-  uint64_t bits = 0;  // kConst
+  uint64_t bits = 0;  // kConst (the low half of a v128)
+  uint32_t home = 0;  // the slot of its stack position
+  uint64_t hi = 0;    // kConst: the high half of a v128
 };
+
+// Bytes of a value's slot: 16 for a v128, 8 for the others.
+uint32_t SizeOf(ValType t) {
+  return t == ValType::kV128 ? 16 : kSlotBytes;
+}
 
 // A branch offset to fill in: code[at] = target - base.
 struct Fixup {
@@ -195,10 +203,11 @@ class Compiler {
     if (auto st = Body(); !st) return st.take_error();
     FunctionCode out;
     out.code = std::move(code_);
-    out.param_bytes = static_cast<uint32_t>(type_.params.size()) * kSlotBytes;
+    out.param_bytes = type_.params.empty() ? 0 : local_offsets_[type_.params.size() - 1] + SizeOf(type_.params.back());
     out.local_bytes = locals_bytes_ - out.param_bytes;
-    out.frame_bytes = locals_bytes_ + static_cast<uint32_t>(max_height_) * kSlotBytes;
-    out.frame_bytes = std::max<uint32_t>(out.frame_bytes, static_cast<uint32_t>(type_.results.size()) * kSlotBytes);
+    uint32_t results = 0;
+    for (ValType t : type_.results) results += SizeOf(t);
+    out.frame_bytes = std::max<uint32_t>({max_frame_, locals_bytes_, results});
     return out;
   }
 
@@ -246,23 +255,30 @@ class Compiler {
   }
 
   // ---- the simulated operand stack ----
-  uint32_t Home(size_t pos) const { return locals_bytes_ + static_cast<uint32_t>(pos) * kSlotBytes; }
+  // The home slot of stack position pos (pos <= stack size): right above the entry below it.
+  uint32_t BaseAt(size_t pos) const {
+    return pos == 0 ? locals_bytes_ : stack_[pos - 1].home + SizeOf(stack_[pos - 1].type);
+  }
+  // The home of value i of a label whose values start at stack height `height`.
+  uint32_t LabelHome(size_t height, const std::vector<ValType>& types, size_t i) const {
+    uint32_t h = BaseAt(height);
+    for (size_t j = 0; j < i; ++j) h += SizeOf(types[j]);
+    return h;
+  }
   Ctrl& Top() { return ctrl_.back(); }
   bool Live() const { return !ctrl_.back().dead; }
 
-  void PushTemp(ValType t) {
-    stack_.push_back(Operand{t, Operand::kTemp, Home(stack_.size()), 0});
-    if (stack_.size() > max_height_) max_height_ = stack_.size();
-  }
+  void PushTemp(ValType t) { PushOperand(Operand{t, Operand::kTemp, 0, 0}); }
   void PushOperand(Operand o) {
-    if (o.where == Operand::kTemp) o.slot = Home(stack_.size());
+    o.home = BaseAt(stack_.size());
+    if (o.where == Operand::kTemp) o.slot = o.home;
     stack_.push_back(o);
-    if (stack_.size() > max_height_) max_height_ = stack_.size();
+    max_frame_ = std::max(max_frame_, o.home + SizeOf(o.type == kAny ? ValType::kI64 : o.type));
   }
   Result<Operand> Pop(ValType expected) {
     Ctrl& c = Top();
     if (stack_.size() == c.height) {
-      if (c.unreachable) return Operand{expected, Operand::kConst, 0, 0};
+      if (c.unreachable) return Operand{expected, Operand::kConst, 0, 0, BaseAt(stack_.size())};
       return Invalid("type mismatch: operand stack empty");
     }
     Operand o = stack_.back();
@@ -313,6 +329,21 @@ class Compiler {
 
   // Emits a copy of o into slot dst (nothing when o already is there).
   void Move(uint32_t dst, const Operand& o) {
+    if (o.type == ValType::kV128) {
+      if (o.where == Operand::kConst) {
+        Emit(Op::kConst128);
+        U(dst);
+        for (uint64_t half : {o.bits, o.hi}) {
+          U(static_cast<uint32_t>(half));
+          U(static_cast<uint32_t>(half >> 32));
+        }
+      } else if (o.slot != dst) {
+        Emit(Op::kCopy128);
+        U(dst);
+        U(o.slot);
+      }
+      return;
+    }
     if (o.where == Operand::kConst) {
       if ((o.bits >> 32) == 0) {
         Emit(Op::kConst32);
@@ -330,18 +361,18 @@ class Compiler {
       U(o.slot);
     }
   }
-  // The slot holding o, once popped from position pos: constants are written to the position's home slot.
-  uint32_t SlotOf(const Operand& o, size_t pos) {
+  // The slot holding o (popped or not): a constant is written to its home slot.
+  uint32_t SlotOf(const Operand& o) {
     if (o.where != Operand::kConst) return o.slot;
-    Move(Home(pos), o);
-    return Home(pos);
+    Move(o.home, o);
+    return o.home;
   }
   void Materialize(size_t pos) {
     Operand& o = stack_[pos];
     if (o.where == Operand::kTemp) return;
-    Move(Home(pos), o);
+    Move(o.home, o);
     o.where = Operand::kTemp;
-    o.slot = Home(pos);
+    o.slot = o.home;
   }
   // Before local `slot` is written: entries that read it get their value copied out.
   void MaterializeReadersOf(uint32_t slot) {
@@ -369,17 +400,19 @@ class Compiler {
   }
 
   // ---- branches ----
-  // Whether the top n values are already in the homes of a label whose stack height is height.
-  bool InPlace(size_t height, size_t n) const {
+  // Whether the top values are already in the homes of a label of these types whose stack height is height.
+  bool InPlace(size_t height, const std::vector<ValType>& types) const {
+    const size_t n = types.size();
     for (size_t i = 0; i < n; ++i) {
       const Operand& o = stack_[stack_.size() - n + i];
-      if (o.where != Operand::kTemp || o.slot != Home(height + i)) return false;
+      if (o.where != Operand::kTemp || o.slot != LabelHome(height, types, i)) return false;
     }
     return true;
   }
-  // Copies the top n values into the homes starting at height (ascending: sources are never below targets).
-  void MoveTo(size_t height, size_t n) {
-    for (size_t i = 0; i < n; ++i) Move(Home(height + i), stack_[stack_.size() - n + i]);
+  // Copies the top values into the homes of the label (ascending: sources are never below targets).
+  void MoveTo(size_t height, const std::vector<ValType>& types) {
+    const size_t n = types.size();
+    for (size_t i = 0; i < n; ++i) Move(LabelHome(height, types, i), stack_[stack_.size() - n + i]);
   }
   // Emits a jump from the instruction starting at base whose offset is at unit `at` to the label of frame c.
   void JumpOffset(Ctrl& c, uint32_t at, uint32_t base) {
@@ -456,7 +489,7 @@ class Compiler {
   void EmitReturn() {
     if (!Live()) return;
     const size_t n = type_.results.size();
-    if (n == 1) {
+    if (n == 1 && type_.results[0] != ValType::kV128) {
       const Operand& o = stack_.back();
       if (o.where == Operand::kConst) {
         Move(0, o);
@@ -470,9 +503,13 @@ class Compiler {
     // Through the homes (above every local, so no result overwrites another's source), leaving the simulated
     // stack as it is: this may be a conditional path (br_if, br_table).
     const size_t first = stack_.size() - n;
-    for (size_t i = 0; i < n; ++i) Move(Home(first + i), stack_[first + i]);
-    for (size_t i = 0; i < n; ++i)
-      Move(static_cast<uint32_t>(i * kSlotBytes), Operand{kAny, Operand::kTemp, Home(first + i), 0});
+    for (size_t i = 0; i < n; ++i) Move(stack_[first + i].home, stack_[first + i]);
+    uint32_t dst = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const ValType t = type_.results[i];
+      Move(dst, Operand{t, Operand::kTemp, stack_[first + i].home, 0});
+      dst += SizeOf(t);
+    }
     Emit(Op::kReturn);
   }
 
@@ -554,7 +591,7 @@ class Compiler {
     }
     if (c.kind == 0x04 && c.params != c.results) return Invalid("type mismatch: if without else must not change types");
     // Fall through: the results into their homes.
-    if (Live()) MoveTo(c.height, c.results.size());
+    if (Live()) MoveTo(c.height, c.results);
     bool reached = Live();
     if (c.else_fixup) {  // an if without else: its false branch arrives here with the params as results
       c.dead = c.dead_at_entry;
@@ -579,7 +616,7 @@ class Compiler {
       return Invalid("type mismatch: wrong number of values at else");
     PadTo(c.results.size());
     if (Live()) {
-      MoveTo(c.height, c.results.size());
+      MoveTo(c.height, c.results);
       EmitBr(c);
     }
     c.kind = 0x05;
@@ -608,7 +645,10 @@ class Compiler {
       if (!t) return t.take_error();
       local_types_.insert(local_types_.end(), *n, *t);
     }
-    locals_bytes_ = static_cast<uint32_t>(local_types_.size()) * kSlotBytes;
+    for (ValType t : local_types_) {
+      local_offsets_.push_back(locals_bytes_);
+      locals_bytes_ += SizeOf(t);
+    }
     return Status::Ok();
   }
   Result<uint32_t> LocalIndex() {
@@ -622,12 +662,12 @@ class Compiler {
   Status SetLocal(bool tee) {
     auto i = LocalIndex();
     if (!i) return i.take_error();
-    const uint32_t slot = *i * kSlotBytes;
+    const uint32_t slot = local_offsets_[*i];
     auto v = Pop(local_types_[*i]);
     if (!v) return v.take_error();
     if (Live()) {
       const bool retarget = last_valid_ && v->where == Operand::kTemp && last_pos_ == stack_.size() &&
-                            v->slot == Home(stack_.size()) && !HasReadersOf(slot);
+                            v->slot == v->home && !HasReadersOf(slot);
       if (retarget) {
         code_[last_dst_at_] = slot;
       } else {
@@ -645,12 +685,11 @@ class Compiler {
     if (n.b == kAny) {  // unary
       auto a = Pop(n.a);
       if (!a) return a.take_error();
-      const size_t pos = stack_.size();
-      const uint32_t src = SlotOf(*a, pos);
+      const uint32_t src = SlotOf(*a);
       PushTemp(n.out);
       const uint32_t start = Pos();
       Emit(n.op);
-      U(Home(pos));
+      U(stack_.back().home);
       U(src);
       SetResult(start + 1);
       if (n.op == Op::kI32Eqz || n.op == Op::kI64Eqz) SetCompare(start, -1, n.op == Op::kI64Eqz, false, src, 0);
@@ -660,7 +699,6 @@ class Compiler {
     if (!b) return b.take_error();
     auto a = Pop(n.a);
     if (!a) return a.take_error();
-    const size_t pos = stack_.size();
     const bool is64 = n.a == ValType::kI64;
     auto fits_imm = [&](const Operand& o) {
       return o.where == Operand::kConst &&
@@ -683,13 +721,13 @@ class Compiler {
         op = OpAt(is64 ? Op::kI64Eq : Op::kI32Eq, 2 * cmp);
       }
     } else {
-      sa = SlotOf(*a, pos);
-      sb = SlotOf(*b, pos + 1);
+      sa = SlotOf(*a);
+      sb = SlotOf(*b);
     }
     PushTemp(n.out);
     const uint32_t start = Pos();
     Emit(imm ? OpAt(op, 1) : op);
-    U(Home(pos));
+    U(stack_.back().home);
     U(sa);
     U(sb);
     SetResult(start + 1);
@@ -705,7 +743,7 @@ class Compiler {
     cmp_imm_ = imm;
     cmp_a_ = a;
     cmp_b_ = b;
-    cmp_dst_ = Home(stack_.size() - 1);
+    cmp_dst_ = stack_.back().home;
     cmp_pos_ = stack_.size() - 1;
   }
 
@@ -726,9 +764,8 @@ class Compiler {
       if (!v) return v.take_error();
       auto addr = Pop(ValType::kI32);
       if (!addr) return addr.take_error();
-      const size_t pos = stack_.size();
-      const uint32_t sa = SlotOf(*addr, pos);
-      const uint32_t sv = SlotOf(*v, pos + 1);
+      const uint32_t sa = SlotOf(*addr);
+      const uint32_t sv = SlotOf(*v);
       Emit(mo.op);
       U(sa);
       U(sv);
@@ -737,12 +774,11 @@ class Compiler {
     }
     auto addr = Pop(ValType::kI32);
     if (!addr) return addr.take_error();
-    const size_t pos = stack_.size();
-    const uint32_t sa = SlotOf(*addr, pos);
+    const uint32_t sa = SlotOf(*addr);
     PushTemp(mo.type);
     const uint32_t start = Pos();
     Emit(mo.op);
-    U(Home(pos));
+    U(stack_.back().home);
     U(sa);
     U(*offset);
     SetResult(start + 1);
@@ -759,13 +795,12 @@ class Compiler {
       if (!o) return o.take_error();
       args[i] = *o;
     }
-    const size_t pos = stack_.size();
     std::vector<uint32_t> slots(in.size());
-    for (size_t i = 0; i < in.size(); ++i) slots[i] = SlotOf(args[i], pos + i);
+    for (size_t i = 0; i < in.size(); ++i) slots[i] = SlotOf(args[i]);
     if (result != kAny) PushTemp(result);
     const uint32_t start = Pos();
     Emit(op);
-    if (result != kAny) U(Home(pos));
+    if (result != kAny) U(stack_.back().home);
     for (uint32_t v : imms_before) U(v);
     for (uint32_t s : slots) U(s);
     for (uint32_t v : imms_after) U(v);
@@ -778,7 +813,7 @@ class Compiler {
   uint32_t PrepareArgs(size_t nargs, size_t extra_above) {
     const size_t first = stack_.size() - nargs - extra_above;
     for (size_t i = first; i < first + nargs; ++i) Materialize(i);
-    return Home(first);
+    return first < stack_.size() ? stack_[first].home : BaseAt(first);
   }
   void FinishCall(const FuncType& t) {
     stack_.resize(stack_.size() - t.params.size());
@@ -821,8 +856,7 @@ class Compiler {
     if (!elem) return elem.take_error();
     if (auto st = Peek(t.params); !st) return st;
     PadTo(t.params.size());
-    const size_t pos = stack_.size();
-    const uint32_t elem_slot = SlotOf(*elem, pos);
+    const uint32_t elem_slot = SlotOf(*elem);
     const uint32_t frame = PrepareArgs(t.params.size(), 0);
     Emit(Op::kCallIndirect);
     U(m_.type_ids[*type_index]);
@@ -847,7 +881,7 @@ class Compiler {
       if (c.kind == 0) {
         EmitReturn();
       } else {
-        MoveTo(c.height, n);
+        MoveTo(c.height, c.label());
         EmitBr(c);
       }
     }
@@ -871,7 +905,7 @@ class Compiler {
       if (stack_[stack_.size() - n + i].type == kAny) stack_[stack_.size() - n + i].type = c.label()[i];
     if (!Live()) return Status::Ok();
     bool always = false;
-    if (c.kind != 0 && InPlace(c.height, n)) {
+    if (c.kind != 0 && InPlace(c.height, c.label())) {
       auto f = EmitCondBranch(*cond, true, &always);
       if (f) JumpOffset(c, f->at, f->base);
       if (always) Top().dead = true;
@@ -880,7 +914,7 @@ class Compiler {
       if (c.kind == 0) {
         EmitReturn();
       } else {
-        MoveTo(c.height, n);
+        MoveTo(c.height, c.label());
         EmitBr(c);
       }
       Label();
@@ -916,8 +950,7 @@ class Compiler {
     }
     PadTo(*arity);
     if (Live()) {
-      const size_t pos = stack_.size();
-      const uint32_t slot = SlotOf(*index, pos);
+      const uint32_t slot = SlotOf(*index);
       const uint32_t base = Pos();
       Emit(Op::kBrTable);
       U(slot);
@@ -928,7 +961,7 @@ class Compiler {
       std::vector<std::pair<uint32_t, uint32_t>> pads;  // depth, pad position
       for (size_t i = 0; i < depths.size(); ++i) {
         Ctrl& c = ctrl_[ctrl_.size() - 1 - depths[i]];
-        if (c.kind != 0 && InPlace(c.height, *arity)) {
+        if (c.kind != 0 && InPlace(c.height, c.label())) {
           JumpOffset(c, table + static_cast<uint32_t>(i), base);
           continue;
         }
@@ -942,7 +975,7 @@ class Compiler {
           if (c.kind == 0) {
             EmitReturn();
           } else {
-            MoveTo(c.height, *arity);
+            MoveTo(c.height, c.label());
             EmitBr(c);
           }
         }
@@ -1040,12 +1073,11 @@ class Compiler {
         if (!a) return a.take_error();
         ValType result = a->type == kAny ? b->type : a->type;
         if (op == 0x1b && result != kAny && !IsNumeric(result)) return Invalid("type mismatch: select of references");
-        const size_t pos = stack_.size();
-        const uint32_t sa = SlotOf(*a, pos), sb = SlotOf(*b, pos + 1), sc = SlotOf(*cond, pos + 2);
+        const uint32_t sa = SlotOf(*a), sb = SlotOf(*b), sc = SlotOf(*cond);
         PushTemp(result);
         const uint32_t start = Pos();
-        Emit(Op::kSelect);
-        U(Home(pos));
+        Emit(result == ValType::kV128 ? Op::kSelect128 : Op::kSelect);
+        U(stack_.back().home);
         U(sa);
         U(sb);
         U(sc);
@@ -1055,7 +1087,7 @@ class Compiler {
       case 0x20: {  // local.get
         auto i = LocalIndex();
         if (!i) return i.take_error();
-        PushOperand(Operand{local_types_[*i], Operand::kLocal, *i * kSlotBytes, 0});
+        PushOperand(Operand{local_types_[*i], Operand::kLocal, local_offsets_[*i], 0});
         return Status::Ok();
       }
       case 0x21: return SetLocal(false);
@@ -1066,8 +1098,8 @@ class Compiler {
         if (*g >= m_.globals.size()) return Invalid("unknown global " + std::to_string(*g));
         PushTemp(m_.globals[*g].type);
         const uint32_t start = Pos();
-        Emit(Op::kGlobalGet);
-        U(Home(stack_.size() - 1));
+        Emit(m_.globals[*g].type == ValType::kV128 ? Op::kGlobalGet128 : Op::kGlobalGet);
+        U(stack_.back().home);
         U(*g);
         SetResult(start + 1);
         return Status::Ok();
@@ -1079,8 +1111,8 @@ class Compiler {
         if (!m_.globals[*g].mutable_) return Invalid("global is immutable");
         auto v = Pop(m_.globals[*g].type);
         if (!v) return v.take_error();
-        const uint32_t s = SlotOf(*v, stack_.size());
-        Emit(Op::kGlobalSet);
+        const uint32_t s = SlotOf(*v);
+        Emit(m_.globals[*g].type == ValType::kV128 ? Op::kGlobalSet128 : Op::kGlobalSet);
         U(*g);
         U(s);
         return Status::Ok();
@@ -1137,7 +1169,6 @@ class Compiler {
         if (v->type != kAny && !IsRef(v->type)) return Invalid("type mismatch: ref.is_null of a number");
         PushOperand(*v);
         stack_.back().type = ValType::kI64;  // a null reference is the all-zero slot
-        if (stack_.back().where == Operand::kTemp) stack_.back().slot = Home(stack_.size() - 1);
         return Numeric(*NumericFor(0x50));
       }
       case 0xd2: {  // ref.func
@@ -1243,9 +1274,10 @@ class Compiler {
   BinaryReader r_;
 
   std::vector<ValType> local_types_;
+  std::vector<uint32_t> local_offsets_;
   uint32_t locals_bytes_ = 0;
   std::vector<Operand> stack_;
-  size_t max_height_ = 0;
+  uint32_t max_frame_ = 0;  // bytes of frame used so far
   std::vector<Ctrl> ctrl_;
   std::vector<uint32_t> code_;
 

@@ -444,6 +444,21 @@ L_GlobalGet:
 L_GlobalSet:
   inst->globals[pc[1]]->bits = U64(2);
   NEXT(3);
+L_Copy128:
+  Store<V128Bits>(SLOT(1), Load<V128Bits>(SLOT(2)));
+  NEXT(3);
+L_Const128:
+  Store<V128Bits>(SLOT(1), Load<V128Bits>(pc + 2));
+  NEXT(6);
+L_Select128:
+  Store<V128Bits>(SLOT(1), Load<V128Bits>(I32(4) ? SLOT(2) : SLOT(3)));
+  NEXT(5);
+L_GlobalGet128:
+  Store<V128Bits>(SLOT(1), Load<V128Bits>(inst->globals[pc[2]]->bytes()));
+  NEXT(3);
+L_GlobalSet128:
+  Store<V128Bits>(inst->globals[pc[1]]->bytes(), Load<V128Bits>(SLOT(2)));
+  NEXT(3);
 
   // ---- memory ----
   LOAD(I32Load, uint32_t, uint32_t, 4)

@@ -41,7 +41,10 @@ constexpr uint64_t kMaxTableElements = 10'000'000;
 
 // A global's storage.
 struct GlobalCell {
-  uint64_t bits = 0;
+  uint64_t bits = 0;  // the value (a v128's low half)
+  uint64_t hi = 0;    // a v128's high half
+  // The 16 bytes of a v128 global.
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this); }
 };
 
 // A compiled module: the decoded module and its functions' code, translated on first call. Thread-safe.
