@@ -20,7 +20,6 @@ enum class ErrorCode {
   kExit,             // the guest called proc_exit; Error::exit_code holds the code
   kResourceLimit,    // a memory or size limit was reached
   kIo,               // the host's file system or network failed
-  kUnsupported,      // a valid module uses a feature this backend does not implement (another backend may)
   kInternal,         // a bug or an engine failure
 };
 
@@ -113,7 +112,6 @@ inline const char* Error::code_name() const {
     case ErrorCode::kExit: return "exit";
     case ErrorCode::kResourceLimit: return "resource limit";
     case ErrorCode::kIo: return "i/o error";
-    case ErrorCode::kUnsupported: return "unsupported";
     case ErrorCode::kInternal: return "internal error";
   }
   return "error";

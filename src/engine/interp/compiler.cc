@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "engine/binary_reader.h"
+#include "engine/interp/simd.h"
 
 namespace capsule::internal::interp {
 namespace {
@@ -23,9 +24,6 @@ namespace {
 constexpr ValType kAny = static_cast<ValType>(0xff);  // the type of values popped from an unreachable stack
 constexpr uint32_t kMaxLocals = 50000;
 
-bool IsNumeric(ValType t) {
-  return t == ValType::kI32 || t == ValType::kI64 || t == ValType::kF32 || t == ValType::kF64;
-}
 bool IsRef(ValType t) {
   return t == ValType::kFuncRef || t == ValType::kExternRef;
 }
@@ -218,9 +216,6 @@ class Compiler {
                                                ": " + what + " at byte " +
                                                std::to_string(m_.bodies[index_].begin + r_.offset()));
   }
-  Error Unsupported(const char* what) const {
-    return Fail(ErrorCode::kUnsupported, std::string("unsupported: the interpreter does not implement ") + what);
-  }
 
   // ---- immediates ----
   Result<uint32_t> U32() {
@@ -249,7 +244,7 @@ class Compiler {
       case 0x7c: return ValType::kF64;
       case 0x70: return ValType::kFuncRef;
       case 0x6f: return ValType::kExternRef;
-      case 0x7b: return Unsupported("SIMD (v128)");
+      case 0x7b: return ValType::kV128;
     }
     return Invalid("malformed value type");
   }
@@ -527,7 +522,7 @@ class Compiler {
         case 0x7c: t = ValType::kF64; break;
         case 0x70: t = ValType::kFuncRef; break;
         case 0x6f: t = ValType::kExternRef; break;
-        case 0x7b: return Unsupported("SIMD (v128)");
+        case 0x7b: t = ValType::kV128; break;
         default: return Invalid("malformed block type");
       }
       return std::pair<std::vector<ValType>, std::vector<ValType>>{{}, {t}};
@@ -1072,7 +1067,7 @@ class Compiler {
         auto a = Pop(t == kAny ? b->type : t);
         if (!a) return a.take_error();
         ValType result = a->type == kAny ? b->type : a->type;
-        if (op == 0x1b && result != kAny && !IsNumeric(result)) return Invalid("type mismatch: select of references");
+        if (op == 0x1b && result != kAny && IsRef(result)) return Invalid("type mismatch: select of references");
         const uint32_t sa = SlotOf(*a), sb = SlotOf(*b), sc = SlotOf(*cond);
         PushTemp(result);
         const uint32_t start = Pos();
@@ -1179,9 +1174,108 @@ class Compiler {
         return Generic(Op::kRefFunc, {}, ValType::kFuncRef, {*f});
       }
       case 0xfc: return Prefixed();
-      case 0xfd: return Unsupported("SIMD (v128)");
+      case 0xfd: return Simd();
     }
     return Invalid("illegal opcode " + std::to_string(op));
+  }
+
+  // A SIMD instruction (0xfd prefix), as simd.h describes it.
+  Status Simd() {
+    auto sub = U32();
+    if (!sub) return sub.take_error();
+    const SimdOp* op = FindSimdOp(*sub);
+    if (!op) return Invalid("illegal opcode 0xfd " + std::to_string(*sub));
+    using Kind = SimdOp::Kind;
+    if (op->kind == Kind::kConst) {
+      auto b = r_.Bytes(16);
+      if (!b) return Invalid("unexpected end");
+      Operand o{ValType::kV128, Operand::kConst, 0, 0};
+      std::memcpy(&o.bits, b->data(), 8);
+      std::memcpy(&o.hi, b->data() + 8, 8);
+      PushOperand(o);
+      return Status::Ok();
+    }
+    if (op->kind == Kind::kShuffle) {
+      auto lanes = r_.Bytes(16);
+      if (!lanes) return Invalid("unexpected end");
+      for (uint8_t l : *lanes)
+        if (l >= 32) return Invalid("invalid lane index");
+      auto b = Pop(ValType::kV128);
+      if (!b) return b.take_error();
+      auto a = Pop(ValType::kV128);
+      if (!a) return a.take_error();
+      const uint32_t sa = SlotOf(*a), sb = SlotOf(*b);
+      PushTemp(ValType::kV128);
+      const uint32_t start = Pos();
+      Emit(Op::kShuffle);
+      U(stack_.back().home);
+      U(sa);
+      U(sb);
+      for (int i = 0; i < 4; ++i) {
+        uint32_t unit;
+        std::memcpy(&unit, lanes->data() + 4 * i, 4);
+        U(unit);
+      }
+      SetResult(start + 1);
+      return Status::Ok();
+    }
+    uint32_t offset = 0;
+    if (op->kind == Kind::kLoad || op->kind == Kind::kStore) {
+      auto align = U32();
+      if (!align) return align.take_error();
+      auto off = U32();
+      if (!off) return off.take_error();
+      if (auto st = NeedMemory(); !st) return st;
+      if (*align > op->align) return Invalid("alignment must not be larger than natural");
+      offset = *off;
+    }
+    uint32_t lane = 0;
+    if (op->lanes) {
+      auto l = Byte();
+      if (!l) return l.take_error();
+      if (*l >= op->lanes) return Invalid("invalid lane index");
+      lane = *l;
+    }
+    Operand in[3];
+    for (int i = op->inputs; i-- > 0;) {
+      auto o = Pop(op->in[i]);
+      if (!o) return o.take_error();
+      in[i] = *o;
+    }
+    uint32_t slots[3] = {0, 0, 0};
+    for (int i = 0; i < op->inputs; ++i) slots[i] = SlotOf(in[i]);
+    if (op->kind == Kind::kStore) {
+      Emit(Op::kSimdStore);
+      U(*sub);
+      U(slots[0]);
+      U(slots[1]);
+      U(offset);
+      U(lane);
+      U(op->bytes);
+      return Status::Ok();
+    }
+    PushTemp(op->kind == Kind::kLoad ? ValType::kV128 : op->out);
+    const uint32_t start = Pos();
+    if (op->kind == Kind::kLoad) {
+      Emit(Op::kSimdLoad);
+      U(*sub);
+      U(stack_.back().home);
+      U(slots[0]);
+      U(offset);
+      U(slots[1]);
+      U(lane);
+      U(op->bytes);
+    } else {
+      Emit(Op::kSimd);
+      U(*sub);
+      U(stack_.back().home);
+      U(slots[0]);
+      U(slots[1]);
+      U(slots[2]);
+      U(lane);
+    }
+    SetResult(start + 2);
+    return Status::Ok();
   }
 
   Status Prefixed() {

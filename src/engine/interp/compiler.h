@@ -12,7 +12,7 @@ namespace capsule::internal::interp {
 
 // Validates and translates defined function `index` of module. handlers are the executor's handler offsets
 // (HandlerOffsets); with nullptr the function is only validated and the code returned is not runnable.
-// Errors: kInvalidModule naming the function, kUnsupported for SIMD instructions.
+// Errors: kInvalidModule naming the function.
 Result<FunctionCode> CompileFunction(const ModuleDesc& module, uint32_t index, const int32_t* handlers);
 
 }  // namespace capsule::internal::interp

@@ -89,7 +89,7 @@ class Decoder {
       case 0x7c: return ValType::kF64;
       case 0x70: return ValType::kFuncRef;
       case 0x6f: return ValType::kExternRef;
-      case 0x7b: return Fail(ErrorCode::kUnsupported, "unsupported: the interpreter does not implement SIMD (v128)");
+      case 0x7b: return ValType::kV128;
     }
     return Malformed("malformed value type", r);
   }
@@ -206,7 +206,17 @@ class Decoder {
         Declare(*index);
         break;
       }
-      case 0xfd: return Fail(ErrorCode::kUnsupported, "unsupported: the interpreter does not implement SIMD (v128)");
+      case 0xfd: {  // v128.const
+        auto sub = U32(r, "opcode");
+        if (!sub) return sub.take_error();
+        if (*sub != 12) return Invalid("constant expression required");
+        auto b = r.Bytes(16);
+        if (!b) return Malformed("unexpected end", r);
+        std::memcpy(&e.bits, b->data(), 8);
+        std::memcpy(&e.hi, b->data() + 8, 8);
+        e.type = ValType::kV128;
+        break;
+      }
       default:
         if (*op == 0x0b) return Invalid("type mismatch (empty constant expression)");
         return Invalid("constant expression required");

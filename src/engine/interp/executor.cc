@@ -13,6 +13,7 @@
 
 #include "engine/interp/instance.h"
 #include "engine/interp/linear_memory.h"
+#include "engine/interp/simd.h"
 #include "engine/interp/trap_handler.h"
 
 #define INTERP_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -444,6 +445,30 @@ L_GlobalGet:
 L_GlobalSet:
   inst->globals[pc[1]]->bits = U64(2);
   NEXT(3);
+L_Simd:
+  FindSimdOp(pc[1])->fn(SLOT(2), SLOT(3), SLOT(4), SLOT(5), pc[6]);
+  NEXT(7);
+L_SimdLoad : {
+  uint8_t* p = ADDRESS(3, 4, pc[7]);
+  if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);
+  FindSimdOp(pc[1])->fn(SLOT(2), p, SLOT(5), nullptr, pc[6]);
+  NEXT(8);
+}
+L_SimdStore : {
+  uint8_t* p = ADDRESS(2, 4, pc[6]);
+  if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);
+  FindSimdOp(pc[1])->fn(p, SLOT(3), nullptr, nullptr, pc[5]);
+  NEXT(7);
+}
+L_Shuffle : {
+  uint8_t in[32], out[16];
+  std::memcpy(in, SLOT(2), 16);
+  std::memcpy(in + 16, SLOT(3), 16);
+  const auto* lanes = reinterpret_cast<const uint8_t*>(pc + 4);
+  for (int i = 0; i < 16; ++i) out[i] = in[lanes[i]];
+  std::memcpy(SLOT(1), out, 16);
+  NEXT(8);
+}
 L_Copy128:
   Store<V128Bits>(SLOT(1), Load<V128Bits>(SLOT(2)));
   NEXT(3);
@@ -751,18 +776,36 @@ void ToSlot(const Value& v, ValType t, uint8_t* slot) {
   switch (t) {
     case ValType::kI32: Store<uint64_t>(slot, static_cast<uint32_t>(v.of.i32)); break;
     case ValType::kF32: Store<uint64_t>(slot, std::bit_cast<uint32_t>(v.of.f32)); break;
+    case ValType::kV128:
+      if constexpr (sizeof(v.of) >= 16) {
+        std::memcpy(slot, &v.of, 16);
+      } else {
+        std::memset(slot, 0, 16);  // Value cannot carry a v128 yet
+      }
+      break;
     default: Store<int64_t>(slot, v.of.i64); break;
   }
 }
 Value FromSlot(ValType t, const uint8_t* slot) {
   Value v;
+  std::memset(&v, 0, sizeof v);
   v.type = t;
   switch (t) {
     case ValType::kI32: v.of.i32 = Load<int32_t>(slot); break;
     case ValType::kF32: v.of.f32 = Load<float>(slot); break;
+    case ValType::kV128: std::memcpy(&v.of, slot, std::min<size_t>(sizeof v.of, 16)); break;
     default: v.of.i64 = Load<int64_t>(slot); break;
   }
   return v;
+}
+uint32_t SlotSize(ValType t) {
+  return t == ValType::kV128 ? 16 : kSlotBytes;
+}
+// The bytes of frame that values of these types take (16 for a v128, 8 for the others).
+size_t FrameBytes(const std::vector<ValType>& types) {
+  size_t n = 0;
+  for (ValType t : types) n += SlotSize(t);
+  return n;
 }
 
 constexpr size_t kInlineValues = 16;
@@ -817,7 +860,7 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
   Value* results = inline_results;
   if (np > kInlineValues) args = (heap_args.resize(np), heap_args.data());
   if (nr > kInlineValues) results = (heap_results.resize(nr), heap_results.data());
-  for (size_t i = 0; i < np; ++i) args[i] = FromSlot(t.params[i], slots + i * kSlotBytes);
+  for (size_t i = 0, at = 0; i < np; at += SlotSize(t.params[i]), ++i) args[i] = FromSlot(t.params[i], slots + at);
   for (size_t i = 0; i < nr; ++i) {
     results[i].type = t.results[i];
     results[i].of.i64 = 0;
@@ -832,7 +875,7 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
   const TrapScope saved_scope = scope;
   scope.jump = nullptr;
   uint8_t* const saved_top = stack_top_;
-  stack_top_ = slots + std::max(np, nr) * kSlotBytes;
+  stack_top_ = slots + std::max(FrameBytes(t.params), FrameBytes(t.results));
   Status status = f.host->fn(caller, std::span<const Value>(args, np), std::span<Value>(results, nr));
   stack_top_ = saved_top;
   scope = saved_scope;
@@ -845,7 +888,7 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
     host_error_ = std::move(error);
     return TrapCode::kHostError;
   }
-  for (size_t i = 0; i < nr; ++i) ToSlot(results[i], t.results[i], slots + i * kSlotBytes);
+  for (size_t i = 0, at = 0; i < nr; at += SlotSize(t.results[i]), ++i) ToSlot(results[i], t.results[i], slots + at);
   return TrapCode::kOk;
 }
 
@@ -856,8 +899,8 @@ TrapCode Executor::Invoke(const FuncEntity& f, std::span<const Value> args, std:
   const FuncType& t = *f.type;
   uint8_t* const fp = stack_top_;
   const size_t np = t.params.size(), nr = t.results.size();
-  if (fp + std::max(np, nr) * kSlotBytes > stack_end_) return TrapCode::kCallStackExhausted;
-  for (size_t i = 0; i < np; ++i) ToSlot(args[i], t.params[i], fp + i * kSlotBytes);
+  if (fp + std::max(FrameBytes(t.params), FrameBytes(t.results)) > stack_end_) return TrapCode::kCallStackExhausted;
+  for (size_t i = 0, at = 0; i < np; at += SlotSize(t.params[i]), ++i) ToSlot(args[i], t.params[i], fp + at);
 
   StopSignal* const saved_stop = stop_;
   const std::atomic<uint32_t>* const saved_flag = stop_flag_;
@@ -900,7 +943,7 @@ TrapCode Executor::Invoke(const FuncEntity& f, std::span<const Value> args, std:
   stop_ = saved_stop;
   stop_flag_ = saved_flag;
   if (result == TrapCode::kOk)
-    for (size_t i = 0; i < nr; ++i) results[i] = FromSlot(t.results[i], fp + i * kSlotBytes);
+    for (size_t i = 0, at = 0; i < nr; at += SlotSize(t.results[i]), ++i) results[i] = FromSlot(t.results[i], fp + at);
   return result;
 }
 

@@ -124,7 +124,15 @@ Status InterpInstance::InitGlobals() {
   cells_.resize(m.globals.size());
   for (size_t i = 0; i < m.globals.size(); ++i) globals_.push_back(&cells_[i]);
   state_.globals = globals_.data();
-  for (size_t i = m.imported_globals; i < m.globals.size(); ++i) cells_[i].bits = Evaluate(m.globals[i].init);
+  for (size_t i = m.imported_globals; i < m.globals.size(); ++i) {
+    const ConstExpr& init = m.globals[i].init;
+    if (init.kind == ConstExpr::Kind::kGlobalGet) {
+      cells_[i] = *globals_[init.index];  // all 16 bytes of a v128
+    } else {
+      cells_[i].bits = Evaluate(init);
+      cells_[i].hi = init.hi;
+    }
+  }
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -156,14 +157,72 @@ TEST_P(BothModes, EveryTrapHasTheSpecWording) {
   EXPECT_EQ(I32Of(in.Call("sat", {Value::F32(1e10f)})), -1);
 }
 
-TEST(InterpTest, RefusesSimdWithItsOwnErrorCode) {
-  auto module = EngineOf(true)->Compile(Wat(R"((module (func (export "f") (result i32)
-      (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4)))))"));
-  ASSERT_FALSE(module.ok());
-  EXPECT_EQ(module.error().code, ErrorCode::kUnsupported) << module.error().message;
-  auto global = EngineOf(true)->Compile(Wat(R"((module (global v128 (v128.const i64x2 0 0))))"));
-  ASSERT_FALSE(global.ok());
-  EXPECT_EQ(global.error().code, ErrorCode::kUnsupported);
+TEST_P(BothModes, Simd) {
+  // v128 values in params, locals, globals, blocks, select and memory, mixed with 8-byte values in one frame.
+  auto in = Make(R"((module (memory 1)
+      (global $g (mut v128) (v128.const i32x4 1 2 3 4))
+      (func $dot (param i32 v128 i64 v128) (result v128 i32)
+        (i32x4.dot_i16x8_s (local.get 1) (local.get 3)) (local.get 0))
+      (func (export "dot") (param i32) (result i32)
+        (local v128)
+        (local.set 1 (i16x8.splat (local.get 0)))
+        (call $dot (i32.const 7) (local.get 1) (i64.const 9) (v128.const i16x8 1 2 3 4 5 6 7 8))
+        (drop)
+        (i32x4.extract_lane 3))
+      (func (export "global") (result i32)
+        (global.set $g (i32x4.add (global.get $g) (global.get $g)))
+        (i32x4.extract_lane 2 (global.get $g)))
+      (func (export "shuffle") (result i64)
+        (i64x2.extract_lane 0 (i8x16.shuffle 15 14 13 12 11 10 9 8 16 17 18 19 20 21 22 23
+          (v128.const i64x2 0x0706050403020100 0x0f0e0d0c0b0a0908) (v128.const i64x2 0 0))))
+      (func (export "select") (param i32) (result f64)
+        (f64x2.extract_lane 1 (select (v128.const f64x2 1 2) (v128.const f64x2 3 4) (local.get 0))))
+      (func (export "block") (result i32)
+        (block (result v128 i32) (v128.const i32x4 5 6 7 8) (i32.const 1) (br 0))
+        (drop) (i32x4.extract_lane 1))
+      (func (export "store") (param i32)
+        (v128.store offset=16 (local.get 0) (f32x4.sqrt (v128.const f32x4 1 4 9 16))))
+      (func (export "load_lane") (param i32) (result i32)
+        (i32x4.extract_lane 1 (v128.load32_lane 1 (local.get 0) (v128.const i32x4 0 0 0 0))))
+      (func (export "all_true") (param i32) (result i32)
+        (i8x16.all_true (i8x16.add_sat_u (i8x16.splat (local.get 0)) (v128.const i8x16 255 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0))))))",
+                 GetParam());
+  EXPECT_EQ(I32Of(in.Call("dot", {Value::I32(3)})), 3 * 7 + 3 * 8);
+  EXPECT_EQ(I32Of(in.Call("global")), 6);
+  EXPECT_EQ(I32Of(in.Call("global")), 12);
+  auto shuffled = in.Call("shuffle");
+  ASSERT_TRUE(shuffled.ok());
+  EXPECT_EQ((*shuffled)[0].i64(), 0x08090a0b0c0d0e0fll);
+  auto selected = in.Call("select", {Value::I32(0)});
+  ASSERT_TRUE(selected.ok());
+  EXPECT_EQ((*selected)[0].f64(), 4.0);
+  EXPECT_EQ(I32Of(in.Call("block")), 6);
+  ASSERT_TRUE(in.Call("store", {Value::I32(0)}).ok());
+  EXPECT_EQ(I32Of(in.Call("load_lane", {Value::I32(20)})), 0x40000000);  // 2.0f
+  EXPECT_EQ(TrapOf(in.Call("store", {Value::I32(65536 - 31)})), "out of bounds memory access");
+  EXPECT_EQ(TrapOf(in.Call("load_lane", {Value::I32(65533)})), "out of bounds memory access");
+  EXPECT_EQ(I32Of(in.Call("all_true", {Value::I32(1)})), 1);
+  EXPECT_EQ(I32Of(in.Call("all_true", {Value::I32(0)})), 0);
+}
+
+TEST(InterpTest, RejectsInvalidSimd) {
+  const std::vector<uint8_t> valid = Wat("(module (func (result i32) (i32x4.extract_lane 3 (v128.const i64x2 0 0))))");
+  ASSERT_TRUE(EngineOf(true)->Compile(valid).ok());
+  // A lane index past the last lane (the byte before the body's end).
+  std::vector<uint8_t> lane = valid;
+  ASSERT_EQ(lane[lane.size() - 2], 3);
+  lane[lane.size() - 2] = 4;
+  // The function declared to return a v128 where it returns an i32 (the type section's result).
+  std::vector<uint8_t> type = valid;
+  const uint8_t sig[] = {0x60, 0x00, 0x01, 0x7f};
+  auto at = std::search(type.begin(), type.end(), std::begin(sig), std::end(sig));
+  ASSERT_NE(at, type.end());
+  at[3] = 0x7b;
+  for (const auto& bytes : {lane, type}) {
+    auto r = EngineOf(true)->Compile(bytes);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidModule);
+  }
 }
 
 TEST(InterpTest, RejectsInvalidCodeAtCompile) {

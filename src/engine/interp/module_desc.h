@@ -18,8 +18,9 @@ namespace capsule::internal::interp {
 struct ConstExpr {
   enum class Kind : uint8_t { kConst, kGlobalGet, kRefNull, kRefFunc } kind = Kind::kConst;
   ValType type = ValType::kI32;  // the value's type
-  uint64_t bits = 0;             // kConst: the value's bits
+  uint64_t bits = 0;             // kConst: the value's bits (a v128's low half)
   uint32_t index = 0;            // kGlobalGet: global index; kRefFunc: function index
+  uint64_t hi = 0;               // kConst: a v128's high half
 };
 
 struct TableDesc {
@@ -95,7 +96,7 @@ struct ModuleDesc {
 uint32_t CanonicalTypeId(const FuncType& type);
 
 // Decodes and checks a module binary: section order and sizes, every index, limit, import, export, segment and
-// constant expression. Function bodies are only framed. Errors: kInvalidModule, kUnsupported (v128 types).
+// constant expression. Function bodies are only framed. Errors: kInvalidModule.
 Result<ModuleDesc> DecodeModule(std::vector<uint8_t> bytes);
 
 }  // namespace capsule::internal::interp
