@@ -5,13 +5,16 @@
 #include <fstream>
 #include <iterator>
 
+#include "engine/interp/interp_engine.h"
 #include "engine/v8/v8_engine.h"
 
 namespace capsule {
 
 Result<std::shared_ptr<Engine>> Engine::Create(const EngineOptions& options) {
   if (options.backend == "v8") return internal::CreateV8Engine(options);
-  return Fail(ErrorCode::kInvalidArgument, "unknown engine backend \"" + options.backend + "\" (available: v8)");
+  if (options.backend == "interp") return internal::interp::CreateInterpEngine(options);
+  return Fail(ErrorCode::kInvalidArgument,
+              "unknown engine backend \"" + options.backend + "\" (available: v8, interp)");
 }
 
 Result<std::vector<Value>> Instance::Call(std::string_view name, std::span<const Value> args,

@@ -1,4 +1,5 @@
-// Unit tests of the engine API on the V8 backend, through the engine_basics guest.
+// Unit tests of the engine API through the engine_basics guest, on the backend CAPSULE_TEST_BACKEND (built once
+// per backend: engine_test for V8, engine_interp_test for the interpreter).
 #include "capsule/engine.h"
 
 #include <gtest/gtest.h>
@@ -16,8 +17,12 @@ using std::chrono::steady_clock;
 const FuncType kI32x2_I32{{ValType::kI32, ValType::kI32}, {ValType::kI32}};
 const FuncType kVoid{{}, {}};
 
+#ifndef CAPSULE_TEST_BACKEND
+#define CAPSULE_TEST_BACKEND "v8"
+#endif
+
 std::shared_ptr<Engine> TheEngine() {
-  auto engine = Engine::Create();
+  auto engine = Engine::Create({.backend = CAPSULE_TEST_BACKEND});
   EXPECT_TRUE(engine.ok());
   return *engine;
 }
