@@ -14,6 +14,7 @@
 #include "engine/interp/instance.h"
 #include "engine/interp/linear_memory.h"
 #include "engine/interp/simd.h"
+#include "engine/interp/slots.h"
 #include "engine/interp/trap_handler.h"
 
 #define INTERP_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -170,12 +171,8 @@ TrapCode TableFill(InstanceState* inst, uint32_t t, uint32_t i, uint64_t v, uint
   return TrapCode::kOk;
 }
 int32_t TableGrow(InstanceState* inst, uint32_t t, uint64_t init, uint32_t n) {
-  TableInstance* table = inst->tables[t];
-  const uint64_t old = table->elems.size();
-  if (old + n > table->max.value_or(UINT32_MAX) || inst->table_elements + n > kMaxTableElements) return -1;
-  table->elems.resize(old + n, init);
-  inst->table_elements += n;
-  return static_cast<int32_t>(old);
+  const std::optional<uint32_t> old = inst->tables[t]->Grow(n, init);
+  return old ? static_cast<int32_t>(*old) : -1;
 }
 
 // Runs code from pc with frame fp in instance inst until the call record pushed by Invoke is popped. With
@@ -327,6 +324,7 @@ __attribute__((noinline)) TrapCode Run(Executor* executor, const uint32_t* pc, u
     fp = nfp_;                                                                               \
     pc = code_->code.data();                                                                 \
     if (target_ != inst) {                                                                   \
+      inst->escaped = true; /* its references may reach the other instance */                \
       inst = target_;                                                                        \
       mem = inst->mem_base;                                                                  \
       set_scope();                                                                           \
@@ -772,42 +770,6 @@ L_trapped:
 #undef CALL_ENTITY
 }
 
-void ToSlot(const Value& v, ValType t, uint8_t* slot) {
-  switch (t) {
-    case ValType::kI32: Store<uint64_t>(slot, static_cast<uint32_t>(v.of.i32)); break;
-    case ValType::kF32: Store<uint64_t>(slot, std::bit_cast<uint32_t>(v.of.f32)); break;
-    case ValType::kV128:
-      if constexpr (sizeof(v.of) >= 16) {
-        std::memcpy(slot, &v.of, 16);
-      } else {
-        std::memset(slot, 0, 16);  // Value cannot carry a v128 yet
-      }
-      break;
-    default: Store<int64_t>(slot, v.of.i64); break;
-  }
-}
-Value FromSlot(ValType t, const uint8_t* slot) {
-  Value v;
-  std::memset(&v, 0, sizeof v);
-  v.type = t;
-  switch (t) {
-    case ValType::kI32: v.of.i32 = Load<int32_t>(slot); break;
-    case ValType::kF32: v.of.f32 = Load<float>(slot); break;
-    case ValType::kV128: std::memcpy(&v.of, slot, std::min<size_t>(sizeof v.of, 16)); break;
-    default: v.of.i64 = Load<int64_t>(slot); break;
-  }
-  return v;
-}
-uint32_t SlotSize(ValType t) {
-  return t == ValType::kV128 ? 16 : kSlotBytes;
-}
-// The bytes of frame that values of these types take (16 for a v128, 8 for the others).
-size_t FrameBytes(const std::vector<ValType>& types) {
-  size_t n = 0;
-  for (ValType t : types) n += SlotSize(t);
-  return n;
-}
-
 constexpr size_t kInlineValues = 16;
 
 }  // namespace
@@ -852,7 +814,14 @@ Error Executor::TakeHostError() {
 }
 
 TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
-  const FuncType& t = *f.type;
+  InterpInstance* owner = f.instance->owner;
+  if (INTERP_UNLIKELY(!owner)) {
+    // Not even f.host may be read now: the instance's linker, which owns it, may be gone too.
+    host_error_ =
+        Fail(ErrorCode::kTrap, "a host function was called after the instance that imported it was destroyed");
+    return TrapCode::kHostError;
+  }
+  const FuncType& t = *f.func_type;
   const size_t np = t.params.size(), nr = t.results.size();
   Value inline_args[kInlineValues], inline_results[kInlineValues];
   std::vector<Value> heap_args, heap_results;
@@ -861,15 +830,14 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
   if (np > kInlineValues) args = (heap_args.resize(np), heap_args.data());
   if (nr > kInlineValues) results = (heap_results.resize(nr), heap_results.data());
   for (size_t i = 0, at = 0; i < np; at += SlotSize(t.params[i]), ++i) args[i] = FromSlot(t.params[i], slots + at);
-  for (size_t i = 0; i < nr; ++i) {
+  for (size_t i = 0; i < nr; ++i) {  // Value::Default, in the fewest stores
     results[i].type = t.results[i];
     results[i].of.i64 = 0;
+    if (t.results[i] == ValType::kV128) results[i].of.v128 = V128{};
   }
 
-  InterpInstance& owner = *f.instance->owner;
-  Memory* memory = owner.memory_view();
-  if (memory) memory->Invalidate();
-  Caller caller(owner, memory, owner.data());
+  // The memory's view needs no refresh here: LinearMemory::Grow invalidates it.
+  Caller caller(*owner, owner->memory_view(), owner->data());
   // Host code is not guest code: a fault there is not a trap. Re-entrant calls start above the arguments.
   TrapScope& scope = CurrentTrapScope();
   const TrapScope saved_scope = scope;
@@ -879,7 +847,18 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
   Status status = f.host->fn(caller, std::span<const Value>(args, np), std::span<Value>(results, nr));
   stack_top_ = saved_top;
   scope = saved_scope;
-  if (memory) memory->Invalidate();
+  if (status.ok())
+    for (size_t i = 0; i < nr; ++i) {
+      if (INTERP_UNLIKELY(results[i].type != t.results[i])) {
+        status = Fail(ErrorCode::kInternal, "result " + std::to_string(i) + " is a " + ValTypeName(results[i].type) +
+                                                ", not a " + ValTypeName(t.results[i]));
+        break;
+      }
+      if (INTERP_UNLIKELY(!Storable(results[i], f.instance->life))) {
+        status = Fail(ErrorCode::kInvalidArgument, "result " + std::to_string(i) + " is a function of another context");
+        break;
+      }
+    }
   if (!status.ok()) {
     Error error = status.take_error();
     if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
@@ -888,7 +867,7 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
     host_error_ = std::move(error);
     return TrapCode::kHostError;
   }
-  for (size_t i = 0, at = 0; i < nr; at += SlotSize(t.results[i]), ++i) ToSlot(results[i], t.results[i], slots + at);
+  for (size_t i = 0, at = 0; i < nr; at += SlotSize(t.results[i]), ++i) ToSlot(results[i], slots + at);
   return TrapCode::kOk;
 }
 
@@ -896,11 +875,11 @@ TrapCode Executor::Invoke(const FuncEntity& f, std::span<const Value> args, std:
                           StopSignal* stop) {
   if (reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) < NativeStackLimit())
     return TrapCode::kCallStackExhausted;
-  const FuncType& t = *f.type;
+  const FuncType& t = *f.func_type;
   uint8_t* const fp = stack_top_;
   const size_t np = t.params.size(), nr = t.results.size();
   if (fp + std::max(FrameBytes(t.params), FrameBytes(t.results)) > stack_end_) return TrapCode::kCallStackExhausted;
-  for (size_t i = 0, at = 0; i < np; at += SlotSize(t.params[i]), ++i) ToSlot(args[i], t.params[i], fp + at);
+  for (size_t i = 0, at = 0; i < np; at += SlotSize(t.params[i]), ++i) ToSlot(args[i], fp + at);
 
   StopSignal* const saved_stop = stop_;
   const std::atomic<uint32_t>* const saved_flag = stop_flag_;

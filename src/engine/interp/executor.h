@@ -67,9 +67,10 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // Runs f on args (typed as its signature, checked by the caller) and writes its results. stop is the signal of
-  // the outermost call (nullptr keeps the current one, for re-entrant calls). Returns kOk or why it stopped;
-  // kHostError leaves the host function's error in TakeHostError().
+  // Runs f on args (typed as its signature, funcrefs of f's context: checked by the caller) and writes its results
+  // (a funcref among them marks its instance as escaped, see InstanceState). stop is the signal of the outermost
+  // call (nullptr keeps the current one, for re-entrant calls). Returns kOk or why it stopped; kHostError leaves the
+  // host function's error in TakeHostError().
   TrapCode Invoke(const FuncEntity& f, std::span<const Value> args, std::span<Value> results, StopSignal* stop);
 
   // The error of the host function that failed the last call.
@@ -78,7 +79,8 @@ class Executor {
   int depth() const { return depth_; }
 
   // ---- for the interpreter loop (executor.cc) ----
-  // Calls host function f with the arguments in slots; writes its results there.
+  // Calls host function f with the arguments in slots; writes its results there, after checking their types.
+  // A host function of a destroyed instance fails without being called.
   TrapCode CallHost(const FuncEntity& f, uint8_t* slots);
   bool ShouldStop() { return stop_ && stop_->Confirm(); }
 

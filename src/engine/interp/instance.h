@@ -1,5 +1,6 @@
-// InterpInstance: an instance of an InterpModule: its memory, tables, globals and function entities, built by
-// Instantiate as the spec's instantiation does (imports, globals, element and data segments, start function).
+// InterpInstance: an instance of an InterpModule. Instantiation (instantiate.cc) builds its InstanceState as the
+// spec's instantiation does (imports, memory, tables, globals, element and data segments, start function); calls,
+// exports and saved state are in instance.cc.
 #pragma once
 
 #include <memory>
@@ -8,27 +9,11 @@
 
 #include "capsule/engine.h"
 #include "engine/interp/executor.h"
-#include "engine/interp/linear_memory.h"
 #include "engine/interp/runtime.h"
 
 namespace capsule::internal::interp {
 
-class InterpEngine;
-
-// The host's view of a LinearMemory (capsule::Memory).
-class MemoryView : public Memory {
- public:
-  explicit MemoryView(LinearMemory* memory) : memory_(memory) {}
-
- protected:
-  void Refresh(uint8_t*& base, size_t& size) override {
-    base = memory_->base();
-    size = memory_->size();
-  }
-
- private:
-  LinearMemory* memory_;
-};
+class InterpContext;
 
 // The InterruptHandle of an instance: a StopSignal that outlives it.
 class InterpInterrupt : public InterruptHandle {
@@ -39,18 +24,20 @@ class InterpInterrupt : public InterruptHandle {
 
 class InterpInstance : public Instance {
  public:
-  // Instantiates module with linker's host functions, running its start function on executor. Errors:
-  // kLinkError, kTrap (segments out of bounds, a trapping start function), kResourceLimit.
-  static Result<std::unique_ptr<Instance>> Create(InterpEngine& engine, Executor& executor,
-                                                  std::shared_ptr<const InterpModule> module,
-                                                  std::shared_ptr<const Linker> linker, InstanceData data);
+  // Instantiates module in context, binding its imports as linker resolves them and running its start function
+  // under options. Errors: those of Context::Instantiate.
+  static Result<std::unique_ptr<Instance>> Create(InterpContext& context, std::shared_ptr<const InterpModule> module,
+                                                  std::shared_ptr<const Linker> linker, InstanceData data,
+                                                  const CallOptions& options);
+  // Hands the state to the context when anything of it may still be reached (InstanceState::escaped).
   ~InterpInstance() override;
 
   Result<Func> GetFunc(std::string_view name) override;
   Status Call(const Func& f, std::span<const Value> args, std::span<Value> results,
               const CallOptions& options) override;
   using Instance::Call;
-  Memory* memory() override { return exported_memory_ ? view_.get() : nullptr; }
+  Memory* memory() override { return memory_; }
+  Result<Extern> GetExport(std::string_view name) override;
   std::shared_ptr<InterruptHandle> interrupt_handle() override { return interrupt_; }
   bool stop_requested() const override { return interrupt_->signal.Requested(); }
   bool healthy() const override { return healthy_; }
@@ -61,28 +48,29 @@ class InterpInstance : public Instance {
   Memory* memory_view() { return memory(); }
 
  private:
-  InterpInstance(InterpEngine& engine, Executor& executor, std::shared_ptr<const InterpModule> module,
+  InterpInstance(InterpContext& context, std::shared_ptr<const InterpModule> module,
                  std::shared_ptr<const Linker> linker, InstanceData data);
-  Status Init();
-  Status InitGlobals();
-  Status InitSegments();
-  uint64_t Evaluate(const ConstExpr& e) const;
-  Error CallError(TrapCode code);
+  const ModuleDesc& desc() const { return state_->module->desc(); }
 
-  InterpEngine& engine_;
-  Executor& executor_;
-  const InterpModule& module_desc_owner_;
-  std::shared_ptr<const Linker> linker_;
-  InstanceState state_;
-  std::vector<std::unique_ptr<FuncEntity>> entities_;
-  std::vector<FuncEntity*> funcs_;
-  std::vector<GlobalCell> cells_;
-  std::vector<GlobalCell*> globals_;
-  std::vector<std::unique_ptr<TableInstance>> tables_;
-  std::vector<TableInstance*> table_ptrs_;
-  std::unique_ptr<LinearMemory> memory_;
-  std::unique_ptr<MemoryView> view_;
-  bool exported_memory_ = false;
+  // ---- instantiate.cc: the steps of instantiation, in order ----
+  Status LinkImports();
+  Status MakeDefined();  // the memory, tables and globals the module defines
+  Status InitSegments();
+  Status RunStart(const CallOptions& options);
+  // The bits of a constant expression (a v128's low half; ConstExpr::hi is the rest).
+  uint64_t Evaluate(const ConstExpr& e) const;
+
+  // ---- instance.cc ----
+  // Runs f on the context's executor; as the instance's outermost call, under options (deadline, interrupts).
+  TrapCode Run(const FuncEntity& f, std::span<const Value> args, std::span<Value> results, const CallOptions& options);
+  // The error of a call that stopped with code; the instance is not healthy any more.
+  Error CallError(TrapCode code, std::string_view details = {});
+
+  InterpContext& context_;
+  std::shared_ptr<const Linker> linker_;  // owns the definitions of the host functions bound here
+  std::unique_ptr<InstanceState> state_;
+  Memory* memory_ = nullptr;     // what memory() returns: the memory, when exported or imported
+  bool memory_tracked_ = false;  // the context knows the memory GetExport handed out
   std::shared_ptr<InterpInterrupt> interrupt_ = std::make_shared<InterpInterrupt>();
   std::optional<std::vector<GlobalCell>> saved_globals_;
   int depth_ = 0;

@@ -1,9 +1,11 @@
 #include "engine/interp/interp_engine.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "engine/interp/compiler.h"
 #include "engine/interp/instance.h"
+#include "engine/interp/objects.h"
 #include "engine/interp/trap_handler.h"
 
 namespace capsule::internal::interp {
@@ -47,11 +49,46 @@ Result<std::unique_ptr<Context>> InterpEngine::NewContext() {
   return std::unique_ptr<Context>(std::make_unique<InterpContext>(shared_from_this(), std::move(*executor)));
 }
 
+InterpContext::~InterpContext() {
+  life_->alive = false;
+  for (const auto& weak : memories_)
+    if (auto memory = weak.lock()) memory->Invalidate();
+  kept_.clear();
+}
+
 Result<std::unique_ptr<Instance>> InterpContext::Instantiate(std::shared_ptr<const Module> module,
-                                                             std::shared_ptr<const Linker> linker, InstanceData data) {
+                                                             std::shared_ptr<const Linker> linker, InstanceData data,
+                                                             const CallOptions& options) {
   auto interp_module = std::dynamic_pointer_cast<const InterpModule>(module);
   if (!interp_module) return Fail(ErrorCode::kInvalidArgument, "module was compiled by another engine");
-  return InterpInstance::Create(*engine_, *executor_, std::move(interp_module), std::move(linker), std::move(data));
+  return InterpInstance::Create(*this, std::move(interp_module), std::move(linker), std::move(data), options);
+}
+
+void InterpContext::Track(const std::shared_ptr<InterpMemory>& memory) {
+  memories_.push_back(memory);
+  if (memories_.size() >= prune_at_) {  // amortized: the list stays within twice its live memories
+    std::erase_if(memories_, [](const auto& weak) { return weak.expired(); });
+    prune_at_ = std::max<size_t>(64, 2 * memories_.size());
+  }
+}
+
+Result<std::shared_ptr<Memory>> InterpContext::NewMemory(const Limits& limits) {
+  auto memory = MakeMemory(limits, life_);
+  if (!memory) return memory.take_error();
+  Track(*memory);
+  return std::shared_ptr<Memory>(std::move(*memory));
+}
+
+Result<std::shared_ptr<Table>> InterpContext::NewTable(const TableType& type, const Value& init) {
+  auto table = MakeTable(type, init, life_);
+  if (!table) return table.take_error();
+  return std::shared_ptr<Table>(std::move(*table));
+}
+
+Result<std::shared_ptr<Global>> InterpContext::NewGlobal(const GlobalType& type, const Value& value) {
+  auto global = MakeGlobal(type, value, life_);
+  if (!global) return global.take_error();
+  return std::shared_ptr<Global>(std::move(*global));
 }
 
 Result<std::shared_ptr<Engine>> CreateInterpEngine(const EngineOptions& options) {

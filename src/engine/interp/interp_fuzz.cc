@@ -1,7 +1,8 @@
 // libFuzzer target of the interpreter: decodes and validates the input as a module, instantiates it with a stub
-// for every function import, and calls every export with zero arguments under a short deadline. A crash, a
-// sanitizer report or a hang is a bug; errors are not. Build: CC=clang CXX=clang++ with -DCAPSULE_FUZZ=ON
-// (target interp_fuzz); run: interp_fuzz CORPUS_DIR (seed it with .wasm files, e.g. the spec tests').
+// for every function import (its start function under a short deadline), and calls every export with zero
+// arguments under a short deadline. A crash, a sanitizer report or a hang is a bug; errors are not. Build:
+// CC=clang CXX=clang++ with -DCAPSULE_FUZZ=ON (target interp_fuzz); run: interp_fuzz CORPUS_DIR (seed it with .wasm
+// files, e.g. the spec tests').
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -30,22 +31,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const ImportInfo& imp : (*module)->imports())
     if (imp.kind == ExternKind::kFunc)
       linker->Define(imp.module, imp.name, imp.func_type, [](Caller&, std::span<const Value>, std::span<Value> r) {
-        for (Value& v : r) v.of.i64 = 0;
+        for (Value& v : r) v = Value::Default(v.type);
         return Status::Ok();
       });
-  auto instance = (*context)->Instantiate(*module, linker);
+  CallOptions start;
+  start.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  auto instance = (*context)->Instantiate(*module, linker, {}, start);
   if (!instance) return 0;
   for (const ExportInfo& e : (*module)->exports()) {
     if (e.kind != ExternKind::kFunc) continue;
     auto f = (*instance)->GetFunc(e.name);
     if (!f) continue;
     std::vector<Value> args, results(f->type->results.size());
-    for (ValType t : f->type->params) {
-      Value v{};
-      v.type = t;
-      v.of.i64 = 0;
-      args.push_back(v);
-    }
+    for (ValType t : f->type->params) args.push_back(Value::Default(t));
     CallOptions options;
     options.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
     (void)(*instance)->Call(*f, args, results, options);

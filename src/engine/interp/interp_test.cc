@@ -94,6 +94,11 @@ int32_t I32Of(Result<std::vector<Value>> r) {
   return r.ok() && !r->empty() ? (*r)[0].i32() : -1;
 }
 
+// Calls export name of instance.
+Result<std::vector<Value>> CallOn(Instance& instance, std::string_view name, std::vector<Value> args = {}) {
+  return instance.Call(name, args);
+}
+
 // The code of exported function `name` as translated (for the shape of the code).
 FunctionCode Translated(const std::string& wat, uint32_t defined_index) {
   auto desc = DecodeModule(Wat(wat));
@@ -308,6 +313,99 @@ TEST(InterpTest, TablesAreBoundedPerInstance) {
       (func (export "grow") (param i32) (result i32) (table.grow $b (ref.null func) (local.get 0)))))");
   EXPECT_EQ(I32Of(in.Call("grow", {Value::I32(5000000)})), -1);
   EXPECT_EQ(I32Of(in.Call("grow", {Value::I32(1000)})), 0);
+}
+
+// What an instance hands out outlives it: its functions in another instance's table or in the host's hands run on
+// (the context keeps the instance's state), and instances nothing of which was seen outside are freed with it.
+TEST(InterpTest, FunctionsSeenOutsideOutliveTheirInstance) {
+  auto engine = EngineOf(true);
+  auto context = *engine->NewContext();
+  auto& interp_context = dynamic_cast<InterpContext&>(*context);
+  auto table = *context->NewTable(TableType{ValType::kFuncRef, Limits{4, std::nullopt}}, Value::FuncRef(nullptr));
+  auto linker = std::make_shared<Linker>();
+  linker->Define("env", "table", Extern(table));
+  auto library = *engine->Compile(Wat(R"((module (import "env" "table" (table 4 funcref))
+      (memory 1) (global $g (mut i32) (i32.const 40))
+      (func $get (export "get") (result i32) (global.set $g (i32.add (global.get $g) (i32.const 1))) (global.get $g))
+      (func (export "store") (param i32 funcref) (table.set 0 (local.get 0) (local.get 1)))
+      (elem (i32.const 0) func $get)))"));
+  auto user = *engine->Compile(Wat(R"((module (import "env" "table" (table 4 funcref)) (type $r (func (result i32)))
+      (func (export "call") (param i32) (result i32) (call_indirect (type $r) (local.get 0)))))"));
+  auto a = *context->Instantiate(library, linker);  // writes its $get into the host's table
+  auto b = *context->Instantiate(user, linker);
+  const Function* get = (*a->GetExport("get")).function();
+  a.reset();
+  EXPECT_EQ(interp_context.kept(), 1u);
+  EXPECT_EQ(I32Of(CallOn(*b, "call", {Value::I32(0)})), 41);  // its global lives on too
+  ASSERT_TRUE(table->Set(2, Value::FuncRef(get)).ok());
+  EXPECT_EQ(I32Of(CallOn(*b, "call", {Value::I32(2)})), 42);
+  EXPECT_EQ(table->Get(0)->funcref(), get);
+
+  // A failed instantiation that wrote into the shared table: what it wrote stays callable.
+  auto failing = *engine->Compile(Wat(R"((module (import "env" "table" (table 4 funcref))
+      (func $seven (result i32) (i32.const 7)) (elem (i32.const 3) func $seven) (elem (i32.const 9) func $seven)))"));
+  auto failed = context->Instantiate(failing, linker);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(TrapKindOf(failed.error().message), TrapKind::kTableOutOfBounds);
+  EXPECT_EQ(I32Of(CallOn(*b, "call", {Value::I32(3)})), 7);
+  EXPECT_EQ(interp_context.kept(), 2u);
+
+  // Instances that only call the host and hand out their memory are not kept.
+  auto plain = *engine->Compile(Wat(R"((module (import "env" "f" (func $f (param i32) (result i32)))
+      (memory (export "memory") 1) (func (export "run") (result i32) (call $f (i32.const 1)))))"));
+  auto host = std::make_shared<Linker>();
+  host->Define("env", "f", FuncType{{ValType::kI32}, {ValType::kI32}},
+               [](Caller&, std::span<const Value> args, std::span<Value> results) {
+                 results[0] = Value::I32(args[0].i32() + 1);
+                 return Status::Ok();
+               });
+  for (int i = 0; i < 20; ++i) {
+    auto instance = *context->Instantiate(plain, host);
+    EXPECT_EQ(I32Of(CallOn(*instance, "run")), 2);
+    EXPECT_TRUE(instance->GetExport("memory").ok());
+  }
+  EXPECT_EQ(interp_context.kept(), 2u);
+  b.reset();
+}
+
+// A funcref an instance passes to another instance stays valid there after the first one is gone.
+TEST(InterpTest, FuncRefsPassedToAnotherInstanceOutliveTheirInstance) {
+  auto engine = EngineOf(true);
+  auto context = *engine->NewContext();
+  auto keeper = *context->Instantiate(*engine->Compile(Wat(R"((module (table $t 1 funcref) (type $r (func (result i32)))
+      (func (export "keep") (param funcref) (table.set $t (i32.const 0) (local.get 0)))
+      (func (export "call") (result i32) (call_indirect $t (type $r) (i32.const 0)))))")),
+                                      std::make_shared<Linker>());
+  auto linker = std::make_shared<Linker>();
+  ASSERT_TRUE(linker->DefineInstance("keeper", *keeper).ok());
+  auto giver =
+      *context->Instantiate(*engine->Compile(Wat(R"((module (import "keeper" "keep" (func $keep (param funcref)))
+      (func $nine (result i32) (i32.const 9)) (elem declare func $nine)
+      (func (export "give") (call $keep (ref.func $nine)))))")),
+                            linker);
+  ASSERT_TRUE(CallOn(*giver, "give").ok());
+  giver.reset();
+  EXPECT_EQ(I32Of(CallOn(*keeper, "call")), 9);
+}
+
+// Objects that outlive their context only fail.
+TEST(InterpTest, ObjectsOfADeadContextFail) {
+  auto engine = EngineOf(true);
+  auto context = *engine->NewContext();
+  auto table = *context->NewTable(TableType{ValType::kExternRef, Limits{1, 2}}, Value::ExternRef(nullptr));
+  auto global = *context->NewGlobal(GlobalType{ValType::kI32, true}, Value::I32(1));
+  auto in =
+      *context->Instantiate(*engine->Compile(Wat(R"((module (memory (export "m") 1)))")), std::make_shared<Linker>());
+  auto memory = (*in->GetExport("m")).memory();
+  EXPECT_EQ(memory->size(), Memory::kPageSize);
+  in.reset();
+  EXPECT_EQ(memory->size(), Memory::kPageSize);  // the host's now
+  context.reset();
+  EXPECT_EQ(memory->size(), 0u);
+  EXPECT_EQ(table->size(), 0u);
+  EXPECT_FALSE(table->Get(0).ok());
+  EXPECT_FALSE(table->Grow(1, Value::ExternRef(nullptr)).ok());
+  EXPECT_FALSE(global->Get().ok());
 }
 
 TEST(InterpTest, InstantiationTrapsOnSegmentsAndStart) {

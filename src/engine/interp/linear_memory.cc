@@ -49,6 +49,7 @@ int32_t LinearMemory::Grow(uint32_t delta) {
   if (delta == 0) return static_cast<int32_t>(old);
   if (mprotect(base_ + old * kPageBytes, uint64_t{delta} * kPageBytes, PROT_READ | PROT_WRITE) != 0) return -1;
   pages_ = old + delta;
+  if (view_) view_->Invalidate();
   return static_cast<int32_t>(old);
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "capsule/memory.h"
 #include "capsule/result.h"
 
 namespace capsule::internal::interp {
@@ -31,8 +32,11 @@ class LinearMemory {
   uintptr_t reservation_begin() const { return reinterpret_cast<uintptr_t>(base_); }
   uintptr_t reservation_end() const { return reinterpret_cast<uintptr_t>(base_) + kReservationBytes; }
 
-  // memory.grow: the old size in pages, or -1 when the maximum (or the host's memory) does not allow it.
+  // memory.grow: the old size in pages, or -1 when the maximum (or the host's memory) does not allow it. Invalidates
+  // the view (set_view) when the size changed.
   int32_t Grow(uint32_t delta_pages);
+  // The host's view of this memory, told when its size changes.
+  void set_view(Memory* view) { view_ = view; }
 
   // Keeps the current contents as an image (in a memfd) and maps the memory onto a private copy-on-write view
   // of it, replacing an earlier image. Errors: kResourceLimit, kInternal.
@@ -53,6 +57,7 @@ class LinearMemory {
   uint8_t* base_;
   uint32_t pages_;
   std::optional<uint32_t> max_pages_;
+  Memory* view_ = nullptr;
   int image_fd_ = -1;
   uint32_t image_pages_ = 0;
 };

@@ -1,32 +1,34 @@
 #include "engine/interp/traps.h"
 
+#include <string>
+
+#include "capsule/trap.h"
+
 namespace capsule::internal::interp {
 
-const char* TrapMessage(TrapCode code) {
+Error TrapError(TrapCode code, std::string_view details) {
+  auto trap = [&](TrapKind kind) { return Fail(ErrorCode::kTrap, TrapMessage(kind, details)); };
+  auto with_details = [&](std::string text) {
+    if (!details.empty()) text.append(" (").append(details).append(")");
+    return text;
+  };
   switch (code) {
-    case TrapCode::kOk: return "no trap";
-    case TrapCode::kUnreachable: return "unreachable";
-    case TrapCode::kMemoryOutOfBounds: return "out of bounds memory access";
-    case TrapCode::kTableOutOfBounds: return "out of bounds table access";
-    case TrapCode::kUndefinedElement: return "undefined element";
-    case TrapCode::kUninitializedElement: return "uninitialized element";
-    case TrapCode::kIndirectCallTypeMismatch: return "indirect call type mismatch";
-    case TrapCode::kDivideByZero: return "integer divide by zero";
-    case TrapCode::kIntegerOverflow: return "integer overflow";
-    case TrapCode::kInvalidConversion: return "invalid conversion to integer";
-    case TrapCode::kCallStackExhausted: return "call stack exhausted";
-    case TrapCode::kNullReference: return "null reference";
-    case TrapCode::kInterrupted: return "guest interrupted";
-    case TrapCode::kHostError: return "host function failed";
-    case TrapCode::kInternal: return "internal interpreter error";
+    case TrapCode::kUnreachable: return trap(TrapKind::kUnreachable);
+    case TrapCode::kMemoryOutOfBounds: return trap(TrapKind::kMemoryOutOfBounds);
+    case TrapCode::kTableOutOfBounds: return trap(TrapKind::kTableOutOfBounds);
+    case TrapCode::kUndefinedElement: return trap(TrapKind::kUndefinedElement);
+    case TrapCode::kUninitializedElement: return trap(TrapKind::kUninitializedElement);
+    case TrapCode::kIndirectCallTypeMismatch: return trap(TrapKind::kIndirectCallTypeMismatch);
+    case TrapCode::kDivideByZero: return trap(TrapKind::kIntegerDivideByZero);
+    case TrapCode::kIntegerOverflow: return trap(TrapKind::kIntegerOverflow);
+    case TrapCode::kInvalidConversion: return trap(TrapKind::kInvalidConversionToInteger);
+    case TrapCode::kCallStackExhausted: return trap(TrapKind::kCallStackExhausted);
+    case TrapCode::kInterrupted: return Fail(ErrorCode::kInterrupted, with_details("guest interrupted"));
+    case TrapCode::kOk:
+    case TrapCode::kHostError:
+    case TrapCode::kInternal: break;
   }
-  return "trap";
-}
-
-Error TrapError(TrapCode code) {
-  if (code == TrapCode::kInterrupted) return Fail(ErrorCode::kInterrupted, TrapMessage(code));
-  if (code == TrapCode::kInternal) return Fail(ErrorCode::kInternal, TrapMessage(code));
-  return Fail(ErrorCode::kTrap, TrapMessage(code));
+  return Fail(ErrorCode::kInternal, with_details("internal interpreter error"));
 }
 
 }  // namespace capsule::internal::interp

@@ -1,8 +1,9 @@
-// Why a call into the interpreter stopped: the WebAssembly traps and the interpreter's own limits, with the
-// message each one reports (the wording of the official spec tests).
+// Why a call into the interpreter stopped: the WebAssembly traps and the interpreter's own limits, and the Error
+// each one becomes at the API (trap messages in the wording of capsule/trap.h).
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "capsule/result.h"
 
@@ -22,16 +23,13 @@ enum class TrapCode : uint8_t {
   kIntegerOverflow,
   kInvalidConversion,
   kCallStackExhausted,
-  kNullReference,
   kInterrupted,
   kHostError,
   kInternal,
 };
 
-// The message of a trap ("unreachable", "out of bounds memory access", ...).
-const char* TrapMessage(TrapCode code);
-
-// The Error a trap becomes at the API: kTrap with the message, kInterrupted, kInternal.
-Error TrapError(TrapCode code);
+// The Error a stop becomes at the API: kTrap with TrapMessage(kind, details) (the interpreter tells every trap of
+// trap.h apart, so never a two-trap kind), kInterrupted, kInternal. Not for kOk or kHostError.
+Error TrapError(TrapCode code, std::string_view details = {});
 
 }  // namespace capsule::internal::interp
