@@ -77,15 +77,19 @@ template <class F>
 F Quiet(F a) {
   return a + a;
 }
+// f32x4/f64x2 min and max. A NaN result is the canonical NaN (which WebAssembly always allows), with the sign V8
+// gives it on x86: always negative for min, negative for max when either operand is. So the same lanes come out
+// on both backends, bit for bit (the differential test compares them).
 template <class F>
 F FMin(F a, F b) {
-  if (a != a || b != b) return a + b;
+  if (a != a || b != b) return std::copysign(std::numeric_limits<F>::quiet_NaN(), F{-1});
   if (a == b) return std::signbit(a) ? a : b;
   return a < b ? a : b;
 }
 template <class F>
 F FMax(F a, F b) {
-  if (a != a || b != b) return a + b;
+  if (a != a || b != b)
+    return std::copysign(std::numeric_limits<F>::quiet_NaN(), std::signbit(a) || std::signbit(b) ? F{-1} : F{1});
   if (a == b) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
