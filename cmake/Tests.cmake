@@ -1,5 +1,5 @@
 # The engine backends that backend-parameterized tests (engine unit tests, tests/spec) run on.
-set(CAPSULE_TEST_BACKENDS "v8" CACHE STRING "Engine backends the tests run on (a list)")
+set(CAPSULE_TEST_BACKENDS "v8;interp" CACHE STRING "Engine backends the tests run on (a list)")
 
 # capsule_add_test(NAME SOURCES a.cc... [LIBS libs...])
 # A GoogleTest executable registered with ctest. Tests see CAPSULE_GUEST_DIR (built guests), CAPSULE_BINARY_DIR
