@@ -770,6 +770,14 @@ L_trapped:
 #undef CALL_ENTITY
 }
 
+// Why result i of a host function, which should be of type want, cannot be stored.
+[[gnu::noinline]] Error BadResult(const Value& result, ValType want, size_t i) {
+  if (result.type != want)
+    return Fail(ErrorCode::kInternal,
+                "result " + std::to_string(i) + " is a " + ValTypeName(result.type) + ", not a " + ValTypeName(want));
+  return Fail(ErrorCode::kInvalidArgument, "result " + std::to_string(i) + " is a function of another context");
+}
+
 constexpr size_t kInlineValues = 16;
 
 }  // namespace
@@ -847,28 +855,21 @@ TrapCode Executor::CallHost(const FuncEntity& f, uint8_t* slots) {
   Status status = f.host->fn(caller, std::span<const Value>(args, np), std::span<Value>(results, nr));
   stack_top_ = saved_top;
   scope = saved_scope;
-  if (status.ok())
-    for (size_t i = 0; i < nr; ++i) {
-      if (INTERP_UNLIKELY(results[i].type != t.results[i])) {
-        status = Fail(ErrorCode::kInternal, "result " + std::to_string(i) + " is a " + ValTypeName(results[i].type) +
-                                                ", not a " + ValTypeName(t.results[i]));
-        break;
-      }
-      if (INTERP_UNLIKELY(!Storable(results[i], f.instance->life))) {
-        status = Fail(ErrorCode::kInvalidArgument, "result " + std::to_string(i) + " is a function of another context");
-        break;
-      }
-    }
-  if (!status.ok()) {
-    Error error = status.take_error();
-    if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
-        error.message.find(f.host->name) == std::string::npos)
-      error.message = f.host->name + ": " + error.message;
-    host_error_ = std::move(error);
-    return TrapCode::kHostError;
+  if (!status.ok()) return HostFailed(f, status.take_error());
+  for (size_t i = 0, at = 0; i < nr; at += SlotSize(t.results[i]), ++i) {
+    if (INTERP_UNLIKELY(results[i].type != t.results[i] || !Storable(results[i], f.instance->life)))
+      return HostFailed(f, BadResult(results[i], t.results[i], i));
+    ToSlot(results[i], slots + at);
   }
-  for (size_t i = 0, at = 0; i < nr; at += SlotSize(t.results[i]), ++i) ToSlot(results[i], slots + at);
   return TrapCode::kOk;
+}
+
+TrapCode Executor::HostFailed(const FuncEntity& f, Error error) {
+  if (error.code != ErrorCode::kExit && error.code != ErrorCode::kInterrupted &&
+      error.message.find(f.host->name) == std::string::npos)
+    error.message = f.host->name + ": " + error.message;
+  host_error_ = std::move(error);
+  return TrapCode::kHostError;
 }
 
 TrapCode Executor::Invoke(const FuncEntity& f, std::span<const Value> args, std::span<Value> results,

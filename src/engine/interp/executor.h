@@ -82,6 +82,8 @@ class Executor {
   // Calls host function f with the arguments in slots; writes its results there, after checking their types.
   // A host function of a destroyed instance fails without being called.
   TrapCode CallHost(const FuncEntity& f, uint8_t* slots);
+  // Records the error of host function f (its name in front) for TakeHostError; returns kHostError.
+  [[gnu::noinline]] TrapCode HostFailed(const FuncEntity& f, Error error);
   bool ShouldStop() { return stop_ && stop_->Confirm(); }
 
   uint8_t* stack_begin_ = nullptr;

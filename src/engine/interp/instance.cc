@@ -8,17 +8,30 @@
 namespace capsule::internal::interp {
 namespace {
 
-// Ok when args are of types and every funcref among them is a function of life's context.
-Status CheckArgs(std::span<const Value> args, const std::vector<ValType>& types, const ContextLife* life) {
-  bool ok = args.size() == types.size();
-  bool ours = true;
-  for (size_t i = 0; ok && i < args.size(); ++i) {
-    ok = args[i].type == types[i];
-    if (types[i] == ValType::kFuncRef) ours = ours && Storable(args[i], life);
+// Whether each funcref among args is a function of life's context.
+[[gnu::noinline]] bool FuncRefsAreOurs(std::span<const Value> args, const ContextLife* life) {
+  for (const Value& v : args)
+    if (!Storable(v, life)) return false;
+  return true;
+}
+
+// Whether args are of types, each funcref among them a function of life's context.
+inline bool ArgsFit(std::span<const Value> args, const std::vector<ValType>& types, const ContextLife* life) {
+  if (args.size() != types.size()) return false;
+  bool refs = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type != types[i]) return false;
+    refs |= types[i] == ValType::kFuncRef;
   }
-  if (!ok) return Fail(ErrorCode::kInvalidArgument, "arguments do not match " + FuncType{types, {}}.ToString());
-  if (!ours) return Fail(ErrorCode::kInvalidArgument, "a funcref argument is not a function of this context");
-  return Status::Ok();
+  return !refs || FuncRefsAreOurs(args, life);
+}
+
+// Why args do not fit types.
+[[gnu::noinline]] Error ArgsError(std::span<const Value> args, const std::vector<ValType>& types) {
+  bool typed = args.size() == types.size();
+  for (size_t i = 0; typed && i < args.size(); ++i) typed = args[i].type == types[i];
+  if (!typed) return Fail(ErrorCode::kInvalidArgument, "arguments do not match " + FuncType{types, {}}.ToString());
+  return Fail(ErrorCode::kInvalidArgument, "a funcref argument is not a function of this context");
 }
 
 }  // namespace
@@ -70,28 +83,17 @@ Result<Extern> InterpInstance::GetExport(std::string_view name) {
   return Fail(ErrorCode::kNotFound, "the module exports nothing named \"" + std::string(name) + "\"");
 }
 
-TrapCode InterpInstance::Run(const FuncEntity& f, std::span<const Value> args, std::span<Value> results,
-                             const CallOptions& options) {
-  const bool outermost = depth_ == 0;
-  uint64_t ticket = 0;
-  if (outermost) {
-    interrupt_->signal.BeginCall();
-    if (options.deadline != std::chrono::steady_clock::time_point::max())
-      ticket = context_.engine().watchdog().Arm(options.deadline, interrupt_);
-  }
-  depth_++;
-  const TrapCode code = context_.executor().Invoke(f, args, results, outermost ? &interrupt_->signal : nullptr);
-  depth_--;
-  if (outermost) {
-    if (ticket) context_.engine().watchdog().Cancel(ticket);
-    interrupt_->signal.EndCall();
-  }
-  return code;
+uint64_t InterpInstance::ArmDeadline(std::chrono::steady_clock::time_point deadline) {
+  return context_.engine().watchdog().Arm(deadline, interrupt_);
+}
+
+void InterpInstance::CancelDeadline(uint64_t ticket) {
+  context_.engine().watchdog().Cancel(ticket);
 }
 
 Error InterpInstance::CallError(TrapCode code, std::string_view details) {
   healthy_ = false;
-  if (code == TrapCode::kHostError) return context_.executor().TakeHostError();
+  if (code == TrapCode::kHostError) return executor_.TakeHostError();
   return TrapError(code, details);
 }
 
@@ -101,7 +103,8 @@ Status InterpInstance::Call(const Func& f, std::span<const Value> args, std::spa
     return Fail(ErrorCode::kInvalidArgument, "invalid function handle");
   const FuncEntity& entity = *state_->funcs[f.index];
   const FuncType& type = *entity.func_type;
-  if (auto st = CheckArgs(args, type.params, state_->life); !st) return st;
+  if (!ArgsFit(args, type.params, state_->life)) [[unlikely]]
+    return ArgsError(args, type.params);
   if (results.size() != type.results.size())
     return Fail(ErrorCode::kInvalidArgument, "expected room for " + std::to_string(type.results.size()) + " results");
   const TrapCode code = Run(entity, args, results, options);
@@ -113,7 +116,7 @@ Status InterpInstance::SaveState() {
   const StateLayout& layout = module_->info().state;
   if (!layout.not_resettable.empty())
     return Fail(ErrorCode::kInvalidArgument, "the instance cannot be reset: the module has " + layout.not_resettable);
-  if (!healthy_ || depth_ > 0 || context_.executor().depth() > 0)
+  if (!healthy_ || depth_ > 0 || executor_.depth() > 0)
     return Fail(ErrorCode::kInvalidArgument, "the instance's state can only be saved between calls, when healthy");
   if (state_->memory_object)
     if (auto st = state_->memory_object->linear().SaveImage(); !st) return st;
@@ -123,7 +126,7 @@ Status InterpInstance::SaveState() {
 
 Status InterpInstance::RestoreState() {
   if (!saved_globals_) return Fail(ErrorCode::kInvalidArgument, "no saved state to restore");
-  if (!healthy_ || depth_ > 0 || context_.executor().depth() > 0)
+  if (!healthy_ || depth_ > 0 || executor_.depth() > 0)
     return Fail(ErrorCode::kInvalidArgument, "the instance's state can only be restored between calls, when healthy");
   if (state_->memory_object)
     if (auto st = state_->memory_object->linear().RestoreImage(); !st) return st;

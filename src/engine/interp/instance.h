@@ -22,7 +22,7 @@ class InterpInterrupt : public InterruptHandle {
   StopSignal signal;
 };
 
-class InterpInstance : public Instance {
+class InterpInstance final : public Instance {
  public:
   // Instantiates module in context, binding its imports as linker resolves them and running its start function
   // under options. Errors: those of Context::Instantiate.
@@ -45,7 +45,7 @@ class InterpInstance : public Instance {
   Status RestoreState() override;
 
   // What host functions see as the caller's memory (nullptr without one).
-  Memory* memory_view() { return memory(); }
+  Memory* memory_view() { return memory_; }
 
  private:
   InterpInstance(InterpContext& context, std::shared_ptr<const InterpModule> module,
@@ -62,11 +62,32 @@ class InterpInstance : public Instance {
 
   // ---- instance.cc ----
   // Runs f on the context's executor; as the instance's outermost call, under options (deadline, interrupts).
-  TrapCode Run(const FuncEntity& f, std::span<const Value> args, std::span<Value> results, const CallOptions& options);
+  // Inline: the C++ -> wasm call path.
+  TrapCode Run(const FuncEntity& f, std::span<const Value> args, std::span<Value> results, const CallOptions& options) {
+    if (depth_ > 0) {  // re-entrant: the outermost call's signal and deadline hold
+      depth_++;
+      const TrapCode code = executor_.Invoke(f, args, results, nullptr);
+      depth_--;
+      return code;
+    }
+    interrupt_->signal.BeginCall();
+    const uint64_t ticket =
+        options.deadline == std::chrono::steady_clock::time_point::max() ? 0 : ArmDeadline(options.deadline);
+    depth_++;
+    const TrapCode code = executor_.Invoke(f, args, results, &interrupt_->signal);
+    depth_--;
+    if (ticket) CancelDeadline(ticket);
+    interrupt_->signal.EndCall();
+    return code;
+  }
+  // The watchdog's ticket for interrupting this instance at deadline; CancelDeadline disarms it.
+  uint64_t ArmDeadline(std::chrono::steady_clock::time_point deadline);
+  void CancelDeadline(uint64_t ticket);
   // The error of a call that stopped with code; the instance is not healthy any more.
   Error CallError(TrapCode code, std::string_view details = {});
 
   InterpContext& context_;
+  Executor& executor_;                    // the context's
   std::shared_ptr<const Linker> linker_;  // owns the definitions of the host functions bound here
   std::unique_ptr<InstanceState> state_;
   Memory* memory_ = nullptr;     // what memory() returns: the memory, when exported or imported

@@ -24,6 +24,7 @@ InterpInstance::InterpInstance(InterpContext& context, std::shared_ptr<const Int
                                std::shared_ptr<const Linker> linker, InstanceData data)
     : Instance(module, std::move(data)),
       context_(context),
+      executor_(context.executor()),
       linker_(std::move(linker)),
       state_(std::make_unique<InstanceState>()) {
   state_->module = module.get();

@@ -27,13 +27,6 @@ Error TableOutOfBounds(uint64_t index, uint64_t size) {
                                             "index " + std::to_string(index) + ", size " + std::to_string(size)));
 }
 
-// The bits of a reference value in a table element (Storable already checked).
-uint64_t RefBits(const Value& v) {
-  uint8_t slot[8];
-  ToSlot(v, slot);
-  return Load<uint64_t>(slot);
-}
-
 }  // namespace
 
 std::optional<uint32_t> TableInstance::Grow(uint64_t n, uint64_t init) {
