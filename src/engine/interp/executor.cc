@@ -176,10 +176,12 @@ int32_t TableGrow(InstanceState* inst, uint32_t t, uint64_t init, uint32_t n) {
 }
 
 // Runs code from pc with frame fp in instance inst until the call record pushed by Invoke is popped. With
-// handlers_out set, only publishes the handler offsets.
+// handlers_out set, only publishes the handler offsets. Aligned to a cache line, so that where its handlers fall
+// does not depend on the code linked before it (SHA-256 of 4 MiB took 192-197 ms instead of 177-190 ms in one
+// layout, with the same instruction count).
 template <bool kGuarded>
-__attribute__((noinline)) TrapCode Run(Executor* executor, const uint32_t* pc, uint8_t* fp, InstanceState* inst,
-                                       const int32_t** handlers_out) {
+__attribute__((noinline, aligned(64))) TrapCode Run(Executor* executor, const uint32_t* pc, uint8_t* fp,
+                                                    InstanceState* inst, const int32_t** handlers_out) {
   static const int32_t kOffsets[] = {
 #define OP(name) static_cast<int32_t>(static_cast<const char*>(&&L_##name) - static_cast<const char*>(&&L_Unreachable)),
 #include "engine/interp/ops.def"
