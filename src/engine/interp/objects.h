@@ -1,6 +1,7 @@
 // The extern objects of an InterpContext (capsule::Memory, Table, Global): what instances import, export and share,
 // and what the host makes (Context::NewMemory / NewTable / NewGlobal). The executor works on their insides
-// (LinearMemory, TableInstance, GlobalCell) directly. After their context dies they only fail (kInvalidArgument).
+// (LinearMemory, TableInstance, GlobalCell) directly. After their context dies they only fail (kInvalidArgument; a
+// memory's size reads 0).
 #pragma once
 
 #include <memory>
@@ -30,7 +31,7 @@ class InterpMemory final : public Memory {
   std::shared_ptr<ContextLife> life_;
 };
 
-// A table.
+// A table: a TableInstance of references (FuncEntity* or the host's pointers), bounds-checked for the host.
 class InterpTable final : public Table {
  public:
   InterpTable(TableInstance table, std::shared_ptr<ContextLife> life)
@@ -52,7 +53,7 @@ class InterpTable final : public Table {
 // A global: an instance's (its cell lives in the instance's state) or the host's own.
 class InterpGlobal final : public Global {
  public:
-  // A global of type stored in cell, or in its own cell holding value when cell is nullptr.
+  // A global of type stored in cell, or in a cell of its own (zero bits) when cell is nullptr.
   InterpGlobal(GlobalType type, GlobalCell* cell, std::shared_ptr<ContextLife> life);
   InterpGlobal(const InterpGlobal&) = delete;
   InterpGlobal& operator=(const InterpGlobal&) = delete;
