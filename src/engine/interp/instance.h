@@ -22,6 +22,7 @@ class InterpInterrupt : public InterruptHandle {
   StopSignal signal;
 };
 
+// An instance of an InterpModule in an InterpContext; its run-time state is an InstanceState.
 class InterpInstance final : public Instance {
  public:
   // Instantiates module in context, binding its imports as linker resolves them and running its start function
@@ -60,7 +61,7 @@ class InterpInstance final : public Instance {
   // The bits of a constant expression (a v128's low half; ConstExpr::hi is the rest).
   uint64_t Evaluate(const ConstExpr& e) const;
 
-  // ---- instance.cc ----
+  // ---- calls (instance.cc) ----
   // Runs f on the context's executor; as the instance's outermost call, under options (deadline, interrupts).
   // Inline: the C++ -> wasm call path.
   TrapCode Run(const FuncEntity& f, std::span<const Value> args, std::span<Value> results, const CallOptions& options) {
