@@ -43,7 +43,11 @@ const std::vector<uint8_t>& GuestBytes(const std::string& name) {
 
 Engine& TheEngine() {
   Env& env = TheEnv();
-  if (!env.engine) env.engine = Must(Engine::Create(), "Engine::Create");
+  if (!env.engine) {
+    EngineOptions options;
+    if (const char* backend = std::getenv("CAPSULE_BENCH_ENGINE")) options.backend = backend;
+    env.engine = Must(Engine::Create(options), "Engine::Create");
+  }
   return *env.engine;
 }
 

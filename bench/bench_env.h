@@ -34,7 +34,7 @@ void Must(Status s, const std::string& what);
 // The bytes of guest `name` (NAME.wasm in $CAPSULE_BENCH_GUEST_DIR, or in the build's guest directory).
 const std::vector<uint8_t>& GuestBytes(const std::string& name);
 
-// The process-wide engine (created with the default options: V8, trap handler on).
+// The process-wide engine: the backend named by $CAPSULE_BENCH_ENGINE (default V8), trap handler on.
 Engine& TheEngine();
 
 // The context of the benchmark thread; all benchmarks run on the main thread.

@@ -42,6 +42,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     Real("compile/libc_uncached", "compile libc guest (28 KB), new bytes");
     Real("instantiate/calls", "instantiate calls guest + destroy");
     Real("instantiate/sha256", "instantiate sha256 guest + destroy");
+    Real("recycle/restore_2MiB_dirty/16/manual_time", "restore state, 2 MiB guest, 16 pages dirty");
     std::printf("-- CPU time of the calling thread\n");
     Call("call/wasm_noop", "call/native_noop", "C++ -> wasm call, Func handle", 200);
     Call("call/wasm_noop_by_name", "call/native_noop", "C++ -> wasm call, by name", 0);

@@ -1,6 +1,8 @@
 // Engine overheads: instantiate, C++ -> wasm calls and wasm -> host calls.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+
 #include "bench_env.h"
 
 namespace capsule::bench {
@@ -92,8 +94,26 @@ void BM_HostCallNative(benchmark::State& state) {
       benchmark::Counter(kHostCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+// Instance::RestoreState of the state guest (2 MiB of state) after the guest dirtied `pages` 4 KiB pages of it;
+// only the restore is timed.
+void BM_RestoreState(benchmark::State& state) {
+  auto instance = Must(TheContext().Instantiate(GuestModule("bench_state"), BenchLinker()), "instantiate");
+  Func touch = Must(instance->GetFunc("touch"), "GetFunc touch");
+  Must(instance->SaveState(), "SaveState");
+  const Value args[1] = {Value::I32(static_cast<int32_t>(state.range(0)))};
+  Value results[1];
+  for (auto _ : state) {
+    Must(instance->Call(touch, args, results), "call touch");
+    if (results[0].i32() != state.range(0)) state.SkipWithError("the state was not restored");
+    const auto t0 = std::chrono::steady_clock::now();
+    Must(instance->RestoreState(), "RestoreState");
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+}
+
 BENCHMARK_CAPTURE(BM_Instantiate, calls, "bench_calls")->Name("instantiate/calls")->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Instantiate, sha256, "bench_sha256")->Name("instantiate/sha256")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RestoreState)->Name("recycle/restore_2MiB_dirty")->Arg(16)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CallWasm)->Name("call/wasm_noop");
 BENCHMARK(BM_CallWasmByName)->Name("call/wasm_noop_by_name");
 BENCHMARK(BM_CallWasmF64)->Name("call/wasm_f64");

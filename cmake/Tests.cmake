@@ -1,5 +1,10 @@
-# The engine backends that backend-parameterized tests (engine unit tests, tests/spec) run on.
-set(CAPSULE_TEST_BACKENDS "v8" CACHE STRING "Engine backends the tests run on (a list)")
+# The engine backends that backend-parameterized tests (engine unit tests, tests/spec, PER_ENGINE tests) run on:
+# every backend of the build.
+if(CAPSULE_WITH_V8)
+  set(CAPSULE_TEST_BACKENDS "interp;v8" CACHE STRING "Engine backends the tests run on (a list)")
+else()
+  set(CAPSULE_TEST_BACKENDS "interp" CACHE STRING "Engine backends the tests run on (a list)")
+endif()
 
 # capsule_add_test(NAME SOURCES a.cc... [LIBS libs...] [PER_ENGINE])
 # A GoogleTest executable registered with ctest; with PER_ENGINE, once per backend of CAPSULE_TEST_BACKENDS, as

@@ -70,9 +70,9 @@ class Engine {
  public:
   virtual ~Engine() = default;
 
-  // Returns the process-wide engine of options.backend. The first call fixes the options of that backend; later
-  // calls return the same engine. Errors: kInvalidArgument for an unknown name, kNotFound when the backend is not
-  // in this build or its library cannot be loaded (V8: libcapsule_v8.so).
+  // Returns the process-wide engine of options.backend ("interp", "v8"). The first call fixes the options of that
+  // backend; later calls return the same engine. Errors: kInvalidArgument for an unknown name, kNotFound when the
+  // backend is not in this build or its library cannot be loaded (V8: libcapsule_v8.so).
   static Result<std::shared_ptr<Engine>> Create(const EngineOptions& options = {});
 
   // Validates and compiles a module. Errors: kInvalidModule (with the validator's message), kResourceLimit.
@@ -82,12 +82,19 @@ class Engine {
   // Creates a context for the calling thread. A context and its instances may be used by one thread at a time.
   virtual Result<std::unique_ptr<Context>> NewContext() = 0;
 
-  // The backend's name ("v8").
+  // The backend's name ("v8", "interp").
   virtual std::string_view name() const = 0;
 };
 
 // The backend EngineOptions pick when they name none and CAPSULE_ENGINE is not set.
 const char* DefaultBackend();
+
+// Per-call settings, of Instance::Call and of the start function Context::Instantiate runs.
+struct CallOptions {
+  // The call is interrupted (kInterrupted) when it still runs at this time. Only the outermost call's deadline
+  // counts; re-entrant calls from host functions inherit it.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
 
 // A per-thread execution context (a V8 isolate, an interpreter store). Owns the instances it creates: they must
 // be destroyed before it.
@@ -101,13 +108,18 @@ class Context {
                                                         const CompileOptions& options = {}) = 0;
 
   // Binds every import of module as linker->Resolve says and instantiates it. Runs the module's start section, not
-  // WASI's `_start`. data is the instance's initial host data (seen by host functions the start section calls).
+  // WASI's `_start`, as a call with options: a start function still running at options.deadline is stopped, so a
+  // module whose start function never returns cannot hang its instantiation (without a deadline it can; an
+  // instance's InterruptHandle does not exist before Instantiate returns). data is the instance's initial host data
+  // (seen by host functions the start section calls).
   // Errors: kLinkError naming the first import that cannot be bound (or an object of another Context); kTrap (its
-  // message as Instance::Call's) if a data or element segment does not fit or the start function traps, after the
-  // segments before it were written into imported memories and tables, as WebAssembly 2.0 says; kResourceLimit.
+  // message as Instance::Call's; "start function" in its details when that trapped) if a data or element segment
+  // does not fit or the start function traps, after the segments before it were written into imported memories and
+  // tables, as WebAssembly 2.0 says; kInterrupted when the deadline passed; the error a host function the start
+  // function called returned; kResourceLimit.
   virtual Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
-                                                        std::shared_ptr<const Linker> linker,
-                                                        InstanceData data = {}) = 0;
+                                                        std::shared_ptr<const Linker> linker, InstanceData data = {},
+                                                        const CallOptions& options = {}) = 0;
 
   // A new memory of these limits in pages, zero-filled, for a Linker to offer to modules. Errors: kInvalidArgument
   // (min above max, or above 65536 pages), kResourceLimit (cannot be allocated).
@@ -123,13 +135,6 @@ class Context {
 struct Func {
   uint32_t index = 0;              // backend-private slot
   const FuncType* type = nullptr;  // signature, owned by the Module
-};
-
-// Per-call settings.
-struct CallOptions {
-  // The call is interrupted (kInterrupted) when it still runs at this time. Only the outermost call's deadline
-  // counts; re-entrant calls from host functions inherit it.
-  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // Thread-safe handle that interrupts whatever call is running in one Instance. Outlives the Instance safely

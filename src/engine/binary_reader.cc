@@ -12,13 +12,32 @@ std::optional<uint8_t> BinaryReader::Byte() {
 
 std::optional<uint64_t> BinaryReader::Leb(unsigned max_bits) {
   uint64_t result = 0;
-  for (unsigned shift = 0; shift < max_bits + 7; shift += 7) {
+  for (unsigned shift = 0;; shift += 7) {
     auto b = Byte();
     if (!b) return std::nullopt;
+    // The last byte the encoding may have ends it and sets no bit past max_bits.
+    if (shift + 7 >= max_bits && ((*b & 0x80) || (*b >> (max_bits - shift)) != 0)) break;
+    result |= static_cast<uint64_t>(*b & 0x7f) << shift;
+    if (!(*b & 0x80)) return result;
+  }
+  failed_ = true;
+  return std::nullopt;
+}
+
+std::optional<int64_t> BinaryReader::S(unsigned bits) {
+  uint64_t result = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    auto b = Byte();
+    if (!b) return std::nullopt;
+    if (shift + 7 >= bits) {  // the last byte the encoding may have
+      const unsigned used = bits - shift;
+      const uint8_t mask = static_cast<uint8_t>((0x7f << (used - 1)) & 0x7f);
+      if ((*b & 0x80) || ((*b & mask) != 0 && (*b & mask) != mask)) break;
+    }
     result |= static_cast<uint64_t>(*b & 0x7f) << shift;
     if (!(*b & 0x80)) {
-      if (max_bits < 64 && (result >> max_bits) != 0) break;
-      return result;
+      if (shift + 7 < 64 && (*b & 0x40)) result |= ~uint64_t{0} << (shift + 7);
+      return static_cast<int64_t>(result);
     }
   }
   failed_ = true;

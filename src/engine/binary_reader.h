@@ -15,8 +15,11 @@ class BinaryReader {
   explicit BinaryReader(std::span<const uint8_t> bytes) : bytes_(bytes) {}
 
   std::optional<uint8_t> Byte();
-  std::optional<uint32_t> U32();      // unsigned LEB128, at most 5 bytes
-  std::optional<uint64_t> U64();      // unsigned LEB128, at most 10 bytes
+  std::optional<uint32_t> U32();  // unsigned LEB128, at most 5 bytes
+  std::optional<uint64_t> U64();  // unsigned LEB128, at most 10 bytes
+  // Signed LEB128 of an N-bit integer (32, 33 for block types, 64), sign-extended; unused bits of the last byte
+  // must repeat the sign.
+  std::optional<int64_t> S(unsigned bits);
   std::optional<std::string> Name();  // u32 length + bytes
   // Skips a LEB128 of any sign whose value is not needed (an i32/i64.const), at most max_bytes long.
   bool SkipLeb(size_t max_bytes);
@@ -24,6 +27,7 @@ class BinaryReader {
   std::optional<std::span<const uint8_t>> Bytes(size_t n);
 
   size_t offset() const { return pos_; }
+  size_t remaining() const { return failed_ ? 0 : bytes_.size() - pos_; }
   bool at_end() const { return pos_ >= bytes_.size(); }
   bool failed() const { return failed_; }
 

@@ -1,28 +1,11 @@
-// Backend selection and the backend-independent parts of the engine API.
+// The backend-independent parts of the engine API (shared by the HDK and the V8 backend's library).
 #include "capsule/engine.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
-#include "engine/backend_loader.h"
-
 namespace capsule {
-
-const char* DefaultBackend() {
-  return "v8";
-}
-
-Result<std::shared_ptr<Engine>> Engine::Create(const EngineOptions& options) {
-  std::string backend = options.backend;
-  if (backend.empty()) {
-    const char* env = std::getenv("CAPSULE_ENGINE");
-    backend = env && *env ? env : DefaultBackend();
-  }
-  if (backend == "v8") return internal::LoadV8Engine(options);
-  return Fail(ErrorCode::kInvalidArgument, "unknown engine backend \"" + backend + "\" (available: v8)");
-}
 
 Result<std::vector<Value>> Instance::Call(std::string_view name, std::span<const Value> args,
                                           const CallOptions& options) {

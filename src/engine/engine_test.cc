@@ -1,4 +1,5 @@
-// Unit tests of the engine API on the V8 backend, through the engine_basics guest.
+// Unit tests of the engine API through the engine_basics guest, on the default backend (registered once per backend
+// of CAPSULE_TEST_BACKENDS, which the test selects through CAPSULE_ENGINE).
 #include "capsule/engine.h"
 
 #include <gtest/gtest.h>
@@ -425,6 +426,27 @@ TEST(EngineStopTest, WaitingHostFunctionSeesTheDeadline) {
   EXPECT_EQ(r.error().code, ErrorCode::kInterrupted) << r.error().message;
   EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_FALSE((*instance)->stop_requested());  // no call runs
+}
+
+// A start function that never returns is stopped by the instantiation's deadline; the context stays usable.
+TEST(EngineStopTest, InstantiationDeadlineStopsAStartFunctionThatNeverReturns) {
+  auto context = TheEngine()->NewContext();
+  ASSERT_TRUE(context.ok());
+  auto module = CompileGuest("engine_start_loop");
+  CallOptions options;
+  const auto start = steady_clock::now();
+  options.deadline = start + milliseconds(100);
+  auto instance = (*context)->Instantiate(module, std::make_shared<Linker>(), {}, options);
+  const auto elapsed = steady_clock::now() - start;
+  ASSERT_FALSE(instance.ok());
+  EXPECT_EQ(instance.error().code, ErrorCode::kInterrupted) << instance.error().message;
+  EXPECT_GE(elapsed, milliseconds(90));
+  EXPECT_LT(elapsed, std::chrono::seconds(10));
+  auto fresh = (*context)->Instantiate(CompileGuest("engine_basics"), BasicsLinker());
+  ASSERT_TRUE(fresh.ok()) << fresh.error().message;
+  auto sum = (*fresh)->Call("add", std::vector<Value>{Value::I32(2), Value::I32(3)});
+  ASSERT_TRUE(sum.ok()) << sum.error().message;
+  EXPECT_EQ((*sum)[0].i32(), 5);
 }
 
 // A hand-assembled module whose state lives in a mutable global that is not exported and in memory:

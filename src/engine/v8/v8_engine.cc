@@ -195,7 +195,8 @@ v8::MaybeLocal<v8::WasmModuleObject> V8Context::ModuleObject(const std::shared_p
 }
 
 Result<std::unique_ptr<Instance>> V8Context::Instantiate(std::shared_ptr<const Module> module,
-                                                         std::shared_ptr<const Linker> linker, InstanceData data) {
+                                                         std::shared_ptr<const Linker> linker, InstanceData data,
+                                                         const CallOptions& options) {
   auto v8_module = std::dynamic_pointer_cast<const V8Module>(module);
   if (!v8_module) return Fail(ErrorCode::kInvalidArgument, "module was compiled by another engine");
   if (instance_constructor_.IsEmpty()) return Fail(ErrorCode::kInternal, "V8 has no WebAssembly.Instance");
@@ -207,7 +208,7 @@ Result<std::unique_ptr<Instance>> V8Context::Instantiate(std::shared_ptr<const M
   if (!ModuleObject(v8_module).ToLocal(&object))
     return Fail(ErrorCode::kInternal, "V8 could not load the compiled module into this isolate");
   auto instance = std::make_unique<V8Instance>(*this, std::move(module), std::move(linker), std::move(data));
-  if (auto st = instance->Init(object, instance_constructor_.Get(isolate_)); !st) return st.take_error();
+  if (auto st = instance->Init(object, instance_constructor_.Get(isolate_), options); !st) return st.take_error();
   return std::unique_ptr<Instance>(std::move(instance));
 }
 

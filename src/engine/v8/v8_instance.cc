@@ -138,7 +138,8 @@ Result<v8::Local<v8::Object>> V8Instance::BuildImports() {
   return imports;
 }
 
-Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor) {
+Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor,
+                        const CallOptions& options) {
   v8::Local<v8::Context> context = context_.context();
   auto imports = BuildImports();
   if (!imports) return imports.take_error();
@@ -147,7 +148,11 @@ Status V8Instance::Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local
   v8::Local<v8::Value> argv[] = {module_object, *imports};
   depth_++;
   interrupt_->BeginCall();
+  const uint64_t ticket = options.deadline == std::chrono::steady_clock::time_point::max()
+                              ? 0
+                              : context_.engine().watchdog().Arm(options.deadline, interrupt_);
   v8::MaybeLocal<v8::Object> maybe = instance_constructor->NewInstance(context, 2, argv);
+  if (ticket) context_.engine().watchdog().Cancel(ticket);
   bool interrupted = interrupt_->EndCall();
   depth_--;
   v8::Local<v8::Object> instance;

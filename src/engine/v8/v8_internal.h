@@ -62,7 +62,8 @@ class V8Context : public Context {
   ~V8Context() override;
 
   Result<std::unique_ptr<Instance>> Instantiate(std::shared_ptr<const Module> module,
-                                                std::shared_ptr<const Linker> linker, InstanceData data) override;
+                                                std::shared_ptr<const Linker> linker, InstanceData data,
+                                                const CallOptions& options) override;
   Result<std::shared_ptr<Memory>> NewMemory(const Limits& limits) override;
   Result<std::shared_ptr<Table>> NewTable(const TableType& type, const Value& init) override;
   Result<std::shared_ptr<Global>> NewGlobal(const GlobalType& type, const Value& value) override;
@@ -376,8 +377,9 @@ class V8Instance : public Instance {
              InstanceData data);
   ~V8Instance() override;
 
-  // Binds the imports, instantiates, collects the exports.
-  Status Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor);
+  // Binds the imports, instantiates (the start function under options), collects the exports.
+  Status Init(v8::Local<v8::WasmModuleObject> module_object, v8::Local<v8::Function> instance_constructor,
+              const CallOptions& options);
 
   Result<Func> GetFunc(std::string_view name) override;
   Status Call(const Func& f, std::span<const Value> args, std::span<Value> results,
