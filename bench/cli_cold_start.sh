@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# CLI cold start: times `capsule --wasm=<hello guest> --params=Bob` (process start, V8 init, compile, instantiate,
-# call, exit) against native references in the same hyperfine run, and prints the ratios. References: a native
-# hello, /bin/true, and bench_libnode_floor (an empty program linked against libnode: the loader's share).
+# CLI cold start: times `capsule --wasm=<hello guest> --params=Bob` (process start, compile, instantiate, call,
+# exit) on the default engine (interp) and with --engine=v8, against native references in the same hyperfine run,
+# and prints the ratios. References: a native hello, /bin/true, and bench_libnode_floor (an empty program linked
+# against libnode: the loader's share of the V8 run).
 #
 # Usage: bench/cli_cold_start.sh [BUILD_DIR]         (default: build-bench, then build)
-# Environment: CAPSULE_BIN (the CLI), HELLO_WASM (the guest), NATIVE_HELLO (a native hello), RUNS (default 30).
+# Environment: CAPSULE_BIN (the CLI), HELLO_WASM (the guest), NATIVE_HELLO (a native hello), RUNS (default 30),
+# NO_V8=1 (a build without the V8 backend).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-}"
@@ -40,13 +42,16 @@ floor=""
 for d in "${dirs[@]}"; do floor="$(find_first "$d/bench/bench_libnode_floor")" && break || floor=""; done
 
 runs="${RUNS:-30}"
+unset CAPSULE_ENGINE  # the default engine, as a user gets it
 echo "CLI:    $cli"
 echo "guest:  $hello"
 echo "output: $("$cli" --wasm="$hello" --params=Bob)"
 
 json="$(mktemp)"
 trap 'rm -f "$json"' EXIT
-cmds=(-n capsule "$cli --wasm=$hello --params=Bob" -n native_hello "$native Bob" -n true /bin/true)
+cmds=(-n capsule "$cli --wasm=$hello --params=Bob" -n capsule_v8 "$cli --engine=v8 --wasm=$hello --params=Bob"
+      -n native_hello "$native Bob" -n true /bin/true)
+[[ -n "${NO_V8:-}" ]] && cmds=("${cmds[@]:0:2}" "${cmds[@]:4}")
 [[ -n "$floor" ]] && cmds+=(-n libnode_floor "$floor")
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" "${cmds[@]}"
 
@@ -57,8 +62,11 @@ jq -r '
   (.results | map({(.command): .}) | add) as $r
   | "\n== CLI cold start (mean of \($r.capsule.times | length) runs, same hyperfine run) ==",
     (.results[] | "\(.command | . + " " * (14 - length)) \(.mean | ms) ms  ± \(.stddev | ms) ms  (user \(.user | ms), sys \(.system | ms))"),
+    "capsule median: \($r.capsule.median | ms) ms",
     "capsule / native_hello: \($r.capsule.mean / $r.native_hello.mean | x)x",
+    (if $r.capsule_v8 then
+      "capsule_v8 / capsule:   \($r.capsule_v8.mean / $r.capsule.mean | x)x" else empty end),
     "capsule / true:         \($r.capsule.mean / $r.true.mean | x)x",
-    (if $r.libnode_floor then
-      "capsule / libnode_floor: \($r.capsule.mean / $r.libnode_floor.mean | x)x   (capsule minus loading libnode: \($r.capsule.mean - $r.libnode_floor.mean | ms) ms)"
+    (if $r.libnode_floor and $r.capsule_v8 then
+      "capsule_v8 / libnode_floor: \($r.capsule_v8.mean / $r.libnode_floor.mean | x)x   (capsule_v8 minus loading libnode: \($r.capsule_v8.mean - $r.libnode_floor.mean | ms) ms)"
      else empty end)' "$json"

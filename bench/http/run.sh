@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Load benchmark of capsule-http against nginx (the ceiling), in one run on the same machine.
 #   bench/http/run.sh [BUILD_DIR] [DURATION]      (defaults: build, 10s)
-# nginx answers a fixed copy of hello-world's reply; capsule-http serves examples/hello-world, first with warm
-# instances, then with --fresh-instance. Each is loaded with `wrk -t1 -c32 -d$DURATION` posting
-# {"name":"Bob Morane","age":42}. Prints req/s, p99 latency, the ratio to nginx and capsule-http's RSS. Then the
-# HTTP stack alone: GET /health, which the host answers without the guest, against nginx under the same load.
+# nginx answers a fixed copy of hello-world's reply; capsule-http serves examples/hello-world on each engine
+# (ENGINES, default "interp v8"), first with warm instances, then with --fresh-instance. Each is loaded with
+# `wrk -t1 -c32 -d$DURATION` posting {"name":"Bob Morane","age":42}. Prints req/s, p99 latency, the ratio to nginx,
+# capsule-http's RSS after the load and, at the end, interp against V8. Then the HTTP stack alone: GET /health,
+# which the host answers without the guest, against nginx under the same load.
 # Needs nginx and wrk (scripts/setup.sh installs both).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -84,6 +85,7 @@ run_capsule() {
   local check; check=$(curl -s -X POST -d '{"name":"Bob Morane","age":42}' "http://127.0.0.1:$port/")
   [ "$check" = "$reply" ] || { echo "capsule-http answered '$check'" >&2; exit 1; }
   load "$name" "http://127.0.0.1:$port/"
+  local main_rps=$rps
   local rss; rss=$(ps -o rss= -p "$pid")
   awk -v a="$rps" -v b="$nginx_rps" -v r="$rss" 'BEGIN { printf "    ratio to nginx %.0f%%, capsule-http RSS %.1f MiB\n", 100 * a / b, r / 1024 }'
   if [ "$stack_only" = 1 ]; then
@@ -95,7 +97,19 @@ run_capsule() {
     awk -v a="$stack_rps" -v b="$rps" 'BEGIN { printf "    HTTP stack alone: %.0f%% of nginx\n", 100 * a / b }'
   fi
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  rps=$main_rps  # the guest's figure, for the caller
 }
 
-stack_only=1 run_capsule "capsule-http (warm)"
-stack_only=0 run_capsule "capsule-http --fresh-instance" --fresh-instance
+declare -A result
+first=1
+for engine in ${ENGINES:-interp v8}; do
+  stack_only=$first run_capsule "capsule-http $engine (warm)" --engine="$engine"
+  result[$engine.warm]=$rps
+  stack_only=0 run_capsule "capsule-http $engine --fresh-instance" --engine="$engine" --fresh-instance
+  result[$engine.fresh]=$rps
+  first=0
+done
+if [ -n "${result[interp.warm]:-}" ] && [ -n "${result[v8.warm]:-}" ]; then
+  awk -v iw="${result[interp.warm]}" -v vw="${result[v8.warm]}" -v if_="${result[interp.fresh]}" -v vf="${result[v8.fresh]}" \
+    'BEGIN { printf "interp / v8: warm %.0f%%, --fresh-instance %.0f%%\n", 100 * iw / vw, 100 * if_ / vf }'
+fi

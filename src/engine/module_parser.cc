@@ -1,6 +1,7 @@
 // ParseModule: reads the module's structure (types, imports, functions, tables, memories, globals, exports), lowers
 // memory maximums to the cap and works out whether instances can be reset (StateLayout). Code bodies are validated by
 // the backend; they are only scanned here for the instructions that would make a reset unsound.
+#include <cstring>
 #include <string>
 
 #include "capsule/module_info.h"
@@ -328,6 +329,7 @@ struct Parser {
   std::vector<uint8_t> Assemble(std::vector<Piece>& pieces) {
     const bool add_state_exports = out.info.state.not_resettable.empty() && !out.info.state.mutable_globals.empty();
     std::string rebuilt(reinterpret_cast<const char*>(wasm.data()), 8);
+    rebuilt.reserve(wasm.size() + 256);  // the module, and the state exports it may gain
     for (Piece& piece : pieces) {
       if (piece.id == kExport && add_state_exports) piece.replaced = ExportsWithStateGlobals(piece.body);
       if (!piece.replaced) {
@@ -338,7 +340,9 @@ struct Parser {
       AppendLeb(rebuilt, piece.replaced->size());
       rebuilt += *piece.replaced;
     }
-    return std::vector<uint8_t>(rebuilt.begin(), rebuilt.end());
+    std::vector<uint8_t> bytes(rebuilt.size());
+    std::memcpy(bytes.data(), rebuilt.data(), rebuilt.size());
+    return bytes;
   }
 
   Status Parse() {

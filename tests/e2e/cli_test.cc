@@ -226,9 +226,15 @@ TEST_F(CliTest, AVersion03HttpCommandLineServes) {
 }
 
 TEST_F(CliTest, EngineFlag) {
-  auto v8 = Capsule({"--engine=v8", "--wasm=" + GuestPath("cli_hello"), "--params=Bob"});
-  EXPECT_EQ(v8.exit_code, 0) << v8.err;
-  EXPECT_NE(v8.out.find("Hello Bob"), std::string::npos);
+  std::vector<std::string> engines = {"auto", "interp"};
+#if CAPSULE_WITH_V8
+  engines.push_back("v8");
+#endif
+  for (const std::string& engine : engines) {
+    auto r = Capsule({"--engine=" + engine, "--wasm=" + GuestPath("cli_hello"), "--params=Bob"});
+    EXPECT_EQ(r.exit_code, 0) << engine << ": " << r.err;
+    EXPECT_NE(r.out.find("Hello Bob"), std::string::npos) << engine;
+  }
   auto bad = Capsule({"--engine=jit", "--wasm=" + GuestPath("cli_hello")});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--engine must be auto, interp or v8, got \"jit\""), std::string::npos) << bad.err;
@@ -239,6 +245,24 @@ TEST_F(CliTest, EngineFlag) {
   auto run = Capsule({"run", "--engine=jit", GuestPath("cli_wasi_command")});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("--engine must be"), std::string::npos) << run.err;
+}
+
+// The dynamic loader lists every library it opens (LD_DEBUG=files): the default path (auto, interp) must never open
+// libnode, and only --engine=v8 opens it, on first use.
+TEST_F(CliTest, TheDefaultPathNeverLoadsLibnode) {
+  RunOptions options;
+  options.env = {"CAPSULE_ENGINE=", "LD_DEBUG=files"};
+  auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=Bob"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Hello Bob"), std::string::npos);
+  EXPECT_NE(r.err.find("libstdc++"), std::string::npos) << "LD_DEBUG lists nothing:\n" << r.err;
+  EXPECT_EQ(r.err.find("libnode"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("libcapsule_v8"), std::string::npos) << r.err;
+#if CAPSULE_WITH_V8
+  auto v8 = Capsule({"--engine=v8", "--wasm=" + GuestPath("cli_hello"), "--params=Bob"}, options);
+  EXPECT_EQ(v8.exit_code, 0) << v8.err;
+  EXPECT_NE(v8.err.find("libnode"), std::string::npos) << v8.err;
+#endif
 }
 
 TEST_F(CliTest, DownloadsWithTheAuthHeader) {

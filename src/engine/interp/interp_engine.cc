@@ -10,12 +10,19 @@
 
 namespace capsule::internal::interp {
 
-InterpModule::InterpModule(ModuleInfo info, ModuleDesc desc, const int32_t* handlers)
+InterpModule::InterpModule(ModuleInfo info, ModuleDesc desc, const int32_t* handlers, std::vector<FunctionCode> codes)
     : Module(std::move(info)),
       desc_(std::move(desc)),
       handlers_(handlers),
       codes_(new std::atomic<const FunctionCode*>[desc_.bodies.size()]) {
-  for (size_t i = 0; i < desc_.bodies.size(); ++i) codes_[i].store(nullptr, std::memory_order_relaxed);
+  for (size_t i = 0; i < desc_.bodies.size(); ++i) {
+    const FunctionCode* code = nullptr;
+    if (i < codes.size()) {
+      owned_.push_back(std::make_unique<FunctionCode>(std::move(codes[i])));
+      code = owned_.back().get();
+    }
+    codes_[i].store(code, std::memory_order_relaxed);
+  }
 }
 
 const FunctionCode* InterpModule::Translate(uint32_t index) const {
@@ -34,13 +41,18 @@ Result<std::shared_ptr<const Module>> InterpEngine::Compile(std::span<const uint
   if (!parsed) return parsed.take_error();
   auto desc = DecodeModule(std::move(parsed->bytes));
   if (!desc) return desc.take_error();
-  // Validate every body now; translation waits for each function's first call.
+  // Every body is validated now, and validating a body is translating it (one pass): the code is kept, so no
+  // function is translated twice (a CLI run translated most of a module twice: a quarter of its cold start).
+  const int32_t* handlers = HandlerOffsets(guarded_);
+  std::vector<FunctionCode> codes;
+  codes.reserve(desc->bodies.size());
   for (uint32_t i = 0; i < desc->bodies.size(); ++i) {
-    auto checked = CompileFunction(*desc, i, nullptr);
-    if (!checked) return checked.take_error();
+    auto code = CompileFunction(*desc, i, handlers);
+    if (!code) return code.take_error();
+    codes.push_back(std::move(*code));
   }
   return std::shared_ptr<const Module>(
-      std::make_shared<InterpModule>(std::move(parsed->info), std::move(*desc), HandlerOffsets(guarded_)));
+      std::make_shared<InterpModule>(std::move(parsed->info), std::move(*desc), handlers, std::move(codes)));
 }
 
 Result<std::unique_ptr<Context>> InterpEngine::NewContext() {

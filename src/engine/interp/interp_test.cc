@@ -489,7 +489,8 @@ TEST(InterpTest, TranslationFoldsLocalsConstantsAndCompares) {
   EXPECT_EQ(call.code.size(), 4u + 4u + 3u + 2u);
 }
 
-TEST(InterpTest, FunctionsAreTranslatedOnFirstCallOnceAcrossThreads) {
+// Compile validates every body, which translates it: the code is kept and shared by every instance and thread.
+TEST(InterpTest, FunctionsAreTranslatedOnceAtCompileAndShared) {
   auto engine = EngineOf(true);
   auto module = engine->Compile(Wat(R"((module
       (func $fib (export "fib") (param i32) (result i32)
@@ -499,7 +500,8 @@ TEST(InterpTest, FunctionsAreTranslatedOnFirstCallOnceAcrossThreads) {
   ASSERT_TRUE(module.ok());
   auto* interp_module = dynamic_cast<const InterpModule*>(module->get());
   ASSERT_NE(interp_module, nullptr);
-  EXPECT_EQ(interp_module->translated(), 0u);
+  EXPECT_EQ(interp_module->translated(), 2u);
+  const FunctionCode* fib = interp_module->Code(0);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
@@ -512,7 +514,8 @@ TEST(InterpTest, FunctionsAreTranslatedOnFirstCallOnceAcrossThreads) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 4);
-  EXPECT_EQ(interp_module->translated(), 1u);  // fib only
+  EXPECT_EQ(interp_module->translated(), 2u);
+  EXPECT_EQ(interp_module->Code(0), fib);
 }
 
 TEST(InterpTest, RestoreStateMapsTheSavedImageBack) {

@@ -69,10 +69,12 @@ struct GlobalCell {
   uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this); }
 };
 
-// A compiled module: the decoded module and its functions' code, translated on first call. Thread-safe.
+// A compiled module: the decoded module and its functions' code. Thread-safe.
 class InterpModule : public Module {
  public:
-  InterpModule(ModuleInfo info, ModuleDesc desc, const int32_t* handlers);
+  // codes: the translated code of the first defined functions (all of them when Compile validated them, since
+  // validating is translating); the others are translated on their first call.
+  InterpModule(ModuleInfo info, ModuleDesc desc, const int32_t* handlers, std::vector<FunctionCode> codes = {});
   const ModuleDesc& desc() const { return desc_; }
   // How many functions were translated so far.
   size_t translated() const {
