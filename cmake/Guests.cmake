@@ -30,11 +30,11 @@ function(capsule_add_guest)
   add_dependencies(guests guest_${name})
 endfunction()
 
-# capsule_add_wat_guest(NAME name SOURCE src.wat)
+# capsule_add_wat_guest(NAME name SOURCE src.wat [FLAGS wat2wasm flags...])
 # Assembles a hand-written test module with wabt's wat2wasm into ${CAPSULE_GUEST_DIR}/NAME.wasm (joins `guests`).
 find_program(CAPSULE_WAT2WASM wat2wasm)
 function(capsule_add_wat_guest)
-  cmake_parse_arguments(G "" "NAME;SOURCE" "" ${ARGN})
+  cmake_parse_arguments(G "" "NAME;SOURCE" "FLAGS" ${ARGN})
   if(NOT CAPSULE_WAT2WASM)
     message(FATAL_ERROR "wat2wasm (wabt) not found: run scripts/setup.sh first")
   endif()
@@ -42,7 +42,7 @@ function(capsule_add_wat_guest)
   get_filename_component(src "${G_SOURCE}" ABSOLUTE)
   add_custom_command(
     OUTPUT "${out}"
-    COMMAND ${CAPSULE_WAT2WASM} "${src}" -o "${out}"
+    COMMAND ${CAPSULE_WAT2WASM} ${G_FLAGS} "${src}" -o "${out}"
     DEPENDS "${src}"
     COMMENT "Assembling guest ${G_NAME}.wasm"
     VERBATIM)

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -262,6 +263,24 @@ TEST_F(CliTest, TheDefaultPathNeverLoadsLibnode) {
   auto v8 = Capsule({"--engine=v8", "--wasm=" + GuestPath("cli_hello"), "--params=Bob"}, options);
   EXPECT_EQ(v8.exit_code, 0) << v8.err;
   EXPECT_NE(v8.err.find("libnode"), std::string::npos) << v8.err;
+#endif
+}
+
+// auto runs on interp, and on V8 (with one note on stderr) a module interp refuses: shared memory and atomics.
+TEST_F(CliTest, AutoTakesV8ForAModuleInterpRefuses) {
+  RunOptions options;
+  options.env = {"CAPSULE_ENGINE="};
+  auto interp = Capsule({"--engine=interp", "--wasm=" + GuestPath("cli_shared_memory"), "--params=x"}, options);
+  EXPECT_EQ(interp.exit_code, 1);
+  EXPECT_NE(interp.err.find("shared memory (the threads proposal) is not supported"), std::string::npos) << interp.err;
+#if CAPSULE_WITH_V8
+  auto r = Capsule({"--wasm=" + GuestPath("cli_shared_memory"), "--params=x"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "hello from shared memory\n");
+  EXPECT_NE(r.err.find("capsule: note: the interp engine cannot run this module (invalid module: shared memory"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 #endif
 }
 

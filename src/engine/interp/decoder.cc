@@ -104,6 +104,8 @@ class Decoder {
   Result<Limits> ReadLimits(BinaryReader& r, uint64_t bound, const char* what) {
     auto flags = r.Byte();
     if (!flags) return Malformed("unexpected end", r);
+    if ((*flags == 2 || *flags == 3) && std::string_view(what) == "memory")  // the spec's wording stays in the text
+      return Malformed("shared memory (the threads proposal) is not supported: integer too large (limits flags)", r);
     if (*flags > 1) return Malformed("integer too large (limits flags)", r);
     Limits l;
     auto min = r.U32();
