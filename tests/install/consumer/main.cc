@@ -1,7 +1,9 @@
-// Compiles the module named on the command line with the installed HDK and prints its export count.
+// Compiles the module named on the command line with the installed HDK, on the default engine (CAPSULE_ENGINE or
+// interp), and prints its export count and the engine's name.
 #include <capsule/engine.h>
 
 #include <cstdio>
+#include <string>
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
@@ -14,6 +16,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", module.error().message.c_str());
     return 1;
   }
-  std::printf("exports: %zu\n", (*module)->exports().size());
+  std::printf("exports: %zu (%s)\n", (*module)->exports().size(), std::string((*engine)->name()).c_str());
   return 0;
 }
