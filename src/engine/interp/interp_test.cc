@@ -2,6 +2,7 @@
 // engine_test.interp.*) do not reach: WebAssembly features one by one, traps, limits, both bounds-check modes, the
 // shape of the translated code, copy-on-write state. Modules are written in WAT and converted with wat2wasm.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -17,6 +19,7 @@
 #include "engine/interp/compiler.h"
 #include "engine/interp/executor.h"
 #include "engine/interp/interp_engine.h"
+#include "engine/interp/linear_memory.h"
 #include "engine/interp/module_desc.h"
 #include "engine/interp/trap_handler.h"
 
@@ -542,6 +545,42 @@ TEST(InterpTest, RestoreStateMapsTheSavedImageBack) {
   ASSERT_TRUE(in.Call("poke", {Value::I32(8), Value::I32(43)}).ok());
   ASSERT_TRUE(in.instance->RestoreState().ok());
   EXPECT_EQ(I32Of(in.Call("peek", {Value::I32(8)})), 42);
+}
+
+// Whether the 4 KiB page at p is the memory image's page (bit 61 of its /proc/self/pagemap entry), not a private copy.
+bool IsImagePage(const uint8_t* p) {
+  const int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  uint64_t entry = 0;
+  const bool read = pread(fd, &entry, sizeof entry, static_cast<off_t>(reinterpret_cast<uintptr_t>(p) / 4096 * 8)) ==
+                    static_cast<ssize_t>(sizeof entry);
+  close(fd);
+  EXPECT_TRUE(read) << "cannot read /proc/self/pagemap";
+  EXPECT_TRUE(entry >> 63) << "the page is not present";
+  return (entry >> 61) & 1;
+}
+
+// A restore copies back the few pages that were written (the mappings stay), and remaps the memory when many were.
+TEST(InterpTest, RestoreImageCopiesFewWrittenPagesAndRemapsMany) {
+  auto memory = LinearMemory::Create(32, std::nullopt);  // 2 MiB, 512 OS pages
+  ASSERT_TRUE(memory.ok());
+  uint8_t* base = (*memory)->base();
+  std::memset(base + 4096, 0x11, 4096);  // one page with data; the others are holes of the image
+  ASSERT_TRUE((*memory)->SaveImage().ok());
+  for (int round = 0; round < 3; ++round) {
+    base[4096 + 5] = 0x22;    // an image page
+    base[10 * 4096 + 7] = 9;  // a hole
+    ASSERT_TRUE((*memory)->RestoreImage().ok());
+    EXPECT_EQ(base[4096 + 5], 0x11);
+    EXPECT_EQ(base[10 * 4096 + 7], 0);
+    EXPECT_FALSE(IsImagePage(base + 4096)) << "copied back: the private copy stays";
+  }
+  const size_t many = LinearMemory::kMaxCopiedPages + 10;
+  std::memset(base, 0x33, many * 4096);
+  ASSERT_TRUE((*memory)->RestoreImage().ok());
+  EXPECT_EQ(base[0], 0);
+  EXPECT_EQ(base[4096 + 5], 0x11);
+  EXPECT_EQ(base[many * 4096 - 1], 0);
+  EXPECT_TRUE(IsImagePage(base + 4096)) << "remapped: the image's page again";
 }
 
 TEST(InterpTest, FaultsOutsideGuestMemoryAreNotTraps) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "capsule/memory.h"
 #include "capsule/result.h"
@@ -41,14 +42,18 @@ class LinearMemory {
   // Keeps the current contents as an image (in a memfd) and maps the memory onto a private copy-on-write view
   // of it, replacing an earlier image. Errors: kResourceLimit, kInternal.
   Status SaveImage();
-  // Puts the image back: the pages are mapped afresh from it, in time independent of the memory's size (the
-  // copies happen lazily, as the guest writes). Errors: kInvalidArgument without an image, kResourceLimit when
-  // the memory grew since, kInternal.
+  // Puts the image back. The pages the guest or the host wrote (private copies, found in /proc/self/pagemap) are
+  // copied back from the image when they are few (kMaxCopiedPages); otherwise, or without pagemap, the memory is
+  // mapped afresh from the image, dropping every private copy at once. Copying changes no mapping, so it costs no
+  // TLB shootdown across the process's threads, which made remapping slow under a multi-threaded server. Errors:
+  // kInvalidArgument without an image, kResourceLimit when the memory grew since, kInternal.
   Status RestoreImage();
   bool has_image() const { return image_fd_ >= 0; }
 
   // 4 GiB of addresses, 4 GiB for the largest offset, and a page for an access that straddles the end.
   static constexpr uint64_t kReservationBytes = (8ull << 30) + kPageBytes;
+  // RestoreImage copies back at most this many written 4 KiB pages (512 KiB); more are remapped.
+  static constexpr size_t kMaxCopiedPages = 128;
 
  private:
   LinearMemory(uint8_t* base, uint32_t pages, std::optional<uint32_t> max)
@@ -58,8 +63,14 @@ class LinearMemory {
   uint32_t pages_;
   std::optional<uint32_t> max_pages_;
   Memory* view_ = nullptr;
+  // Copies back the pages written since the image was mapped; false when they are too many or pagemap cannot say.
+  bool CopyBackWrittenPages();
+
   int image_fd_ = -1;
   uint32_t image_pages_ = 0;
+  const uint8_t* image_view_ = nullptr;  // the image, mapped shared and read-only (the source of copies)
+  std::vector<bool> image_zero_;         // per 4 KiB page: a hole of the image (all zero)
+  std::vector<uint64_t> pagemap_;        // RestoreImage's buffer of pagemap entries
 };
 
 }  // namespace capsule::internal::interp
