@@ -1,8 +1,8 @@
 // Unit tests of the interpreter backend: what the engine API tests (engine_test.cc, run on interp as
 // engine_test.interp.*) do not reach: WebAssembly features one by one, traps, limits, both bounds-check modes, the
 // shape of the translated code, copy-on-write state. Modules are written in WAT and converted with wat2wasm.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
