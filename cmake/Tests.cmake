@@ -15,6 +15,16 @@ endif()
 find_package(GTest REQUIRED)
 include(GoogleTest)
 
+# Under the sanitizers, processes on the V8 backend run without LeakSanitizer's exit-time check: its tracer thread
+# crashes now and then ("Tracer caught signal 11", about 1 process in 300 at -j2) when it stops a process whose V8
+# worker threads are busy, failing a test that did nothing wrong. AddressSanitizer and UBSan stay on; the HDK's and
+# the runners' code is leak-checked on interp, and engine_wasm2_test leak-checks the V8 backend in one process.
+# (A value for the ENVIRONMENT_MODIFICATION test property.)
+set(CAPSULE_V8_TEST_ENVIRONMENT "")
+if(CAPSULE_SANITIZE)
+  set(CAPSULE_V8_TEST_ENVIRONMENT "ASAN_OPTIONS=set:detect_leaks=0:abort_on_error=0")
+endif()
+
 function(capsule_add_test)
   if(NOT CAPSULE_BUILD_TESTS)
     return()
@@ -30,8 +40,11 @@ function(capsule_add_test)
   add_dependencies(${name} guests)
   if(T_PER_ENGINE)
     foreach(backend IN LISTS CAPSULE_TEST_BACKENDS)
-      gtest_discover_tests(${name} TEST_PREFIX "${name}.${backend}." DISCOVERY_TIMEOUT 60
-                           PROPERTIES TIMEOUT 120 ENVIRONMENT "CAPSULE_ENGINE=${backend}")
+      set(_properties TIMEOUT 120 ENVIRONMENT "CAPSULE_ENGINE=${backend}")
+      if(backend STREQUAL "v8" AND CAPSULE_V8_TEST_ENVIRONMENT)
+        list(APPEND _properties ENVIRONMENT_MODIFICATION "${CAPSULE_V8_TEST_ENVIRONMENT}")
+      endif()
+      gtest_discover_tests(${name} TEST_PREFIX "${name}.${backend}." DISCOVERY_TIMEOUT 60 PROPERTIES ${_properties})
     endforeach()
   else()
     gtest_discover_tests(${name} TEST_PREFIX "${name}." DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
