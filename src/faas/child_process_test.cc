@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -96,6 +97,23 @@ TEST(ChildProcessTest, AMissingProgramIsAnError) {
   EXPECT_EQ(child.error().code, ErrorCode::kNotFound);
   EXPECT_NE(child.error().message.find("/nonexistent/program"), std::string::npos);
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);  // no child left to reap
+}
+
+TEST(ChildProcessTest, AProcessLeftBehindDoesNotHoldUpTheEnd) {
+  // The background sleep keeps the pipes open after sh exited: reading stops a while after the exit anyway.
+  ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);  // the sleep becomes our child: the test ends it
+  std::atomic<pid_t> left_behind{0};
+  auto child = ChildProcess::Start(Spec("/bin/sh", {"-c", "sleep 30 & echo $!"}),
+                                   [&](std::string_view line, bool) { left_behind = std::stoi(std::string(line)); });
+  ASSERT_TRUE(child.ok());
+  ASSERT_TRUE((*child)->WaitForExit(milliseconds(5000)));
+  const auto start = std::chrono::steady_clock::now();
+  child->reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(3500));
+  ASSERT_GT(left_behind.load(), 0);
+  ::kill(left_behind, SIGKILL);
+  EXPECT_EQ(::waitpid(left_behind, nullptr, 0), left_behind);
+  ::prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
 TEST(ChildProcessTest, DestroyingKillsAndReaps) {

@@ -1,5 +1,6 @@
 #include "faas/line_pump.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -7,13 +8,22 @@
 
 namespace capsule::faas {
 
-LinePump::LinePump(int out_fd, int err_fd, std::string prefix, LineCallback on_line, size_t keep_lines)
-    : prefix_(std::move(prefix)), on_line_(std::move(on_line)), keep_lines_(keep_lines) {
+LinePump::LinePump(int out_fd, int err_fd, std::string prefix, LineCallback on_line, size_t keep_lines,
+                   std::chrono::milliseconds linger)
+    : prefix_(std::move(prefix)), on_line_(std::move(on_line)), keep_lines_(keep_lines), linger_(linger) {
+  if (::pipe2(wake_fds_, O_CLOEXEC) != 0) wake_fds_[0] = wake_fds_[1] = -1;  // then the destructor waits for EOF
   thread_ = std::thread([this, out_fd, err_fd] { Run(out_fd, err_fd); });
 }
 
 LinePump::~LinePump() {
+  if (!WaitForEnd(linger_) && wake_fds_[1] >= 0) {
+    char byte = 0;
+    (void)!::write(wake_fds_[1], &byte, 1);
+  }
   if (thread_.joinable()) thread_.join();
+  for (int fd : wake_fds_) {
+    if (fd >= 0) ::close(fd);
+  }
 }
 
 std::vector<std::string> LinePump::LastLines() const {
@@ -46,16 +56,17 @@ void LinePump::Emit(std::string_view line, bool from_stderr) {
 }
 
 void LinePump::Run(int out_fd, int err_fd) {
-  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {wake_fds_[0], POLLIN, 0}};
   std::string pending[2];
   int open = 2;
   char buffer[4096];
   while (open > 0) {
-    int ready = ::poll(fds, 2, -1);
+    int ready = ::poll(fds, 3, -1);
     if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
+    if (fds[2].revents != 0) break;  // told to stop
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       ssize_t n = ::read(fds[i].fd, buffer, sizeof(buffer));
@@ -75,8 +86,9 @@ void LinePump::Run(int out_fd, int err_fd) {
       }
     }
   }
-  for (auto& fd : fds) {
-    if (fd.fd >= 0) ::close(fd.fd);
+  for (int i = 0; i < 2; ++i) {
+    if (!pending[i].empty()) Emit(pending[i], i == 1);
+    if (fds[i].fd >= 0) ::close(fds[i].fd);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ended_ = true;

@@ -22,8 +22,10 @@ class LinePump {
  public:
   // Starts reading out_fd and err_fd (taking ownership of both); prefix goes before every forwarded line
   // (e.g. "[hello/1#0] "); on_line may be empty.
-  LinePump(int out_fd, int err_fd, std::string prefix, LineCallback on_line, size_t keep_lines = 20);
-  // Waits until both pipes reached end of file (every writer closed them).
+  LinePump(int out_fd, int err_fd, std::string prefix, LineCallback on_line, size_t keep_lines = 20,
+           std::chrono::milliseconds linger = std::chrono::milliseconds(2000));
+  // Waits until both pipes reached end of file (every writer closed them), at most linger; then stops reading
+  // (a process the child left behind may hold the pipes open for ever).
   ~LinePump();
   LinePump(const LinePump&) = delete;
   LinePump& operator=(const LinePump&) = delete;
@@ -40,6 +42,8 @@ class LinePump {
   std::string prefix_;
   LineCallback on_line_;
   size_t keep_lines_;
+  std::chrono::milliseconds linger_;
+  int wake_fds_[2] = {-1, -1};  // a pipe whose write end tells Run to stop
   mutable std::mutex mutex_;
   mutable std::condition_variable ended_cv_;
   std::deque<std::string> last_lines_;

@@ -118,7 +118,7 @@ Status Supervisor::Start(const ReplicaKey& key, int replicas, std::vector<std::s
   auto settled = [&] {
     bool all_up = true;
     for (const auto& r : mine) {
-      if (r->state == ReplicaState::kFailed) return true;
+      if (r->state == ReplicaState::kFailed || r->removed) return true;
       all_up = all_up && r->state == ReplicaState::kUp;
     }
     return all_up;
@@ -134,12 +134,16 @@ Status Supervisor::Start(const ReplicaKey& key, int replicas, std::vector<std::s
       break;
     }
   }
-  if (in_time && error.empty()) return Status::Ok();
+  const bool stopped = std::any_of(mine.begin(), mine.end(), [](const auto& r) { return r->removed; });
+  if (in_time && error.empty() && !stopped) return Status::Ok();
+  if (error.empty() && stopped) error = key.ToString() + " was stopped while starting";
   if (error.empty()) {
     error = key.ToString() + " is not up after " + std::to_string(options_.start_timeout.count()) + " ms";
   }
-  auto it = groups_.find(key);
-  if (it != groups_.end() && it->second == mine) groups_.erase(it);
+  if (auto it = groups_.find(key); it != groups_.end()) {
+    std::erase_if(it->second, [&](const auto& r) { return std::find(mine.begin(), mine.end(), r) != mine.end(); });
+    if (it->second.empty()) groups_.erase(it);
+  }
   // The failed replica is no longer looked at by the supervisor's thread: its process is ours to finish.
   std::unique_ptr<ChildProcess> failed;
   for (auto& r : mine) {

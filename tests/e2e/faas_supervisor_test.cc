@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "http_client.h"
 #include "process.h"
@@ -192,6 +193,38 @@ TEST(FaasSupervisor, StopIsGracefulAndLeavesNoZombie) {
   EXPECT_TRUE(NoChildren());
   EXPECT_EQ(supervisor.Stop(kHello).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(HttpRequest(replicas[0].port, "GET", "/health").status, 0);
+}
+
+TEST(FaasSupervisor, StopWhileStartingEndsTheStart) {
+  SupervisorOptions options = TestOptions();
+  options.binary = "/bin/sh";  // `sh -c 'exec sleep 30' --httpPort= ...`: a child that never listens
+  Supervisor supervisor(options);
+  std::thread stopper([&] {
+    WaitUntil([&] { return !supervisor.Snapshot().empty() && supervisor.Snapshot()[0].pid != 0; });
+    EXPECT_TRUE(supervisor.Stop(kHello).ok());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto st = supervisor.Start(kHello, 2, {"-c", "exec sleep 30"});
+  stopper.join();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kInterrupted);
+  EXPECT_TRUE(Contains(st.error().message, "hello/1 was stopped while starting")) << st.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_TRUE(supervisor.Snapshot().empty());
+  EXPECT_TRUE(NoChildren());
+}
+
+TEST(FaasSupervisor, AChildNotHealthyInTimeIsAnError) {
+  SupervisorOptions options = TestOptions();
+  options.binary = "/bin/sh";
+  options.start_timeout = milliseconds(300);
+  Supervisor supervisor(options);
+  auto st = supervisor.Start(kHello, 1, {"-c", "echo waiting; exec sleep 30"});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kInterrupted);
+  EXPECT_TRUE(Contains(st.error().message, "hello/1#0 did not start: not healthy after")) << st.error().message;
+  EXPECT_TRUE(Contains(st.error().message, "its last output:\n  waiting")) << st.error().message;
+  EXPECT_TRUE(NoChildren());
 }
 
 TEST(FaasSupervisor, ChildrenDieWithTheirSupervisorsProcess) {
