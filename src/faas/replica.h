@@ -41,6 +41,7 @@ struct ReplicaInfo {
   int restarts = 0;
   int in_flight = 0;                                 // leases not yet released
   std::chrono::system_clock::time_point started_at;  // when its current process started
+  std::string last_failure;                          // why its previous process ended ("exited (...)"), or empty
 };
 
 // The port in capsule-http's "capsule-http: listening on http://127.0.0.1:PORT (...)" line, or 0 for other lines.

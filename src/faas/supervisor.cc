@@ -57,7 +57,8 @@ struct Supervisor::Replica {
   bool ever_up = false;
   bool removed = false;
   bool probing = false;
-  std::string error;  // why it failed at its first start
+  std::string error;         // why it failed at its first start
+  std::string last_failure;  // why its last process was ended
   ErrorCode error_code = ErrorCode::kInternal;
   std::chrono::system_clock::time_point started_at;
   Clock::time_point spawned_at, up_at, next_start_at, next_check_at;
@@ -240,6 +241,7 @@ std::vector<ReplicaInfo> Supervisor::Snapshot() const {
       info.restarts = r->restarts;
       info.in_flight = r->in_flight->load();
       info.started_at = r->started_at;
+      info.last_failure = r->last_failure;
       infos.push_back(std::move(info));
     }
   }
@@ -292,6 +294,7 @@ void Supervisor::Spawn(Replica& r) {
 void Supervisor::OnFailure(Replica& r, ErrorCode code, const std::string& reason,
                            std::vector<std::unique_ptr<ChildProcess>>& dead) {
   r.port = 0;
+  r.last_failure = reason;
   if (!r.ever_up) {
     // Its first start: Start reports the error (with the process's last output) and ends the process itself, so
     // that it is gone when Start returns.
@@ -302,7 +305,9 @@ void Supervisor::OnFailure(Replica& r, ErrorCode code, const std::string& reason
     return;
   }
   if (r.child) dead.push_back(std::move(r.child));
-  auto delay = r.backoff.Next(std::chrono::duration_cast<milliseconds>(Clock::now() - r.up_at));
+  // Only a process that was up counts towards resetting the backoff: one that never answered ran for nothing.
+  const auto ran = r.state == ReplicaState::kUp ? Clock::now() - r.up_at : Clock::duration::zero();
+  auto delay = r.backoff.Next(std::chrono::duration_cast<milliseconds>(ran));
   r.restarts++;
   r.state = ReplicaState::kRestarting;
   r.next_start_at = Clock::now() + delay;

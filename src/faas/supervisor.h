@@ -26,7 +26,7 @@ struct SupervisorOptions {
   std::chrono::milliseconds health_timeout{1000};        // one check's limit
   int failed_checks_before_restart = 3;                  // consecutive failures that restart an up replica
   std::chrono::milliseconds start_timeout{30000};        // from start to the first 200 on /health
-  std::chrono::milliseconds drain_timeout{10000};        // SIGTERM to SIGKILL when stopping
+  std::chrono::milliseconds drain_timeout{35000};        // SIGTERM to SIGKILL (capsule-http drains for 30 s)
   std::chrono::milliseconds backoff_initial{100};        // first restart delay, doubled at each restart
   std::chrono::milliseconds backoff_max{5000};           // largest restart delay
   std::chrono::milliseconds backoff_reset_after{30000};  // up this long: the next delay is backoff_initial

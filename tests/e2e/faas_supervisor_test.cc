@@ -123,6 +123,7 @@ TEST(FaasSupervisor, RestartsAKilledChild) {
   }));
   auto r = supervisor.Snapshot()[0];
   EXPECT_EQ(r.restarts, 1);
+  EXPECT_EQ(r.last_failure, "exited (killed by signal 9)");
   EXPECT_FALSE(ProcessExists(old_pid));  // reaped
   ExpectServes(r.port);
   auto lease = supervisor.Acquire(kHello);
@@ -140,6 +141,7 @@ TEST(FaasSupervisor, RestartsAChildThatStopsAnswering) {
     return r.state == ReplicaState::kUp && r.pid != old_pid;
   }));
   EXPECT_EQ(supervisor.Snapshot()[0].restarts, 1);
+  EXPECT_EQ(supervisor.Snapshot()[0].last_failure, "2 failed health checks");
   EXPECT_FALSE(ProcessExists(old_pid));
   ExpectServes(supervisor.Snapshot()[0].port);
 }
