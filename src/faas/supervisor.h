@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "capsule/result.h"
+#include "faas/lease.h"
 #include "faas/replica.h"
 
 namespace capsule::faas {
@@ -30,30 +31,6 @@ struct SupervisorOptions {
   std::chrono::milliseconds backoff_initial{100};        // first restart delay, doubled at each restart
   std::chrono::milliseconds backoff_max{5000};           // largest restart delay
   std::chrono::milliseconds backoff_reset_after{30000};  // up this long: the next delay is backoff_initial
-};
-
-// A replica chosen to take one request; counts as in flight on it until released (or destroyed). Move-only.
-class Lease {
- public:
-  Lease() = default;
-  Lease(int port, int index, std::shared_ptr<std::atomic<int>> in_flight);
-  ~Lease() { Release(); }
-  Lease(Lease&& other) noexcept;
-  Lease& operator=(Lease&& other) noexcept;
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-
-  // The loopback port to send the request to.
-  int port() const { return port_; }
-  // Which replica of the key it is.
-  int index() const { return index_; }
-  // Ends the request's count on the replica; further calls do nothing.
-  void Release();
-
- private:
-  int port_ = 0;
-  int index_ = -1;
-  std::shared_ptr<std::atomic<int>> in_flight_;
 };
 
 // Starts, watches and stops capsule-http children. Thread-safe: every method may be called from any thread.
