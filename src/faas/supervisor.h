@@ -35,7 +35,8 @@ struct SupervisorOptions {
 
 // Starts, watches and stops capsule-http children. Thread-safe: every method may be called from any thread.
 // Children are started on the supervisor's own thread (their PR_SET_PDEATHSIG follows it), and every child is
-// killed when the supervisor's process dies. Children listen on 127.0.0.1 on a port of their choosing.
+// killed when the supervisor's process dies. Children listen on 127.0.0.1 on a port of their choosing. Each child
+// is reaped by waiting for its own pid: the process must not set SIGCHLD to SIG_IGN (the kernel would reap them).
 class Supervisor {
  public:
   explicit Supervisor(SupervisorOptions options);
@@ -60,8 +61,8 @@ class Supervisor {
 
   // Every replica, ordered by key and index.
   std::vector<ReplicaInfo> Snapshot() const;
-  // The up replica of key with the fewest requests in flight, leased for one request. kNotFound when key is
-  // unknown or none of its replicas is up.
+  // The up replica of key with the fewest requests in flight, leased for one request (acquire per request: a
+  // restarted replica has a new port). kNotFound when key is unknown or none of its replicas is up.
   Result<Lease> Acquire(const ReplicaKey& key);
 
  private:
