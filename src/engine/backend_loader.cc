@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace capsule::internal {
+
+#ifdef CAPSULE_WITH_V8
 namespace {
 
 namespace fs = std::filesystem;
@@ -37,6 +39,7 @@ std::vector<std::string> Candidates() {
 }
 
 }  // namespace
+#endif
 
 Result<std::shared_ptr<Engine>> LoadV8Engine(const EngineOptions& options) {
 #ifndef CAPSULE_WITH_V8
