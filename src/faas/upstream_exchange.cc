@@ -20,10 +20,6 @@ using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Execut
 // Upstream headers larger than this give 502 (Beast's default is 8 KiB).
 constexpr uint32_t kMaxResponseHeader = 64 * 1024;
 
-bool IsHttpParseError(const beast::error_code& ec) {
-  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
-}
-
 // The errors by which a connection the peer closed shows up on its first use.
 bool IsClosedConnection(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
@@ -103,8 +99,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     parser_->header_limit(kMaxResponseHeader);
     parser_->body_limit(state_->options.max_response_body);
     if (head_) parser_->skip(true);
-    bhttp::async_read(socket_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    // The header first: Boost 1.74's parser, when it reads eagerly (as async_read does) and gets the header and the
+    // body in one buffer, forgets the body_limit error that a too large Content-Length raised.
+    bhttp::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || self->finished_ || self->parser_->is_done()) return self->OnRead(ec);
+      bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
+                        [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+    });
   }
 
   void OnRead(beast::error_code ec) {
@@ -134,10 +135,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       retried_ = true;
       return Connect();
     }
-    const std::string where = "127.0.0.1:" + std::to_string(port_);
-    if (IsHttpParseError(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-      return Fail(ProxyFailure::kBadGateway, "malformed answer from " + where + ": " + ec.message());
-    Fail(ProxyFailure::kBadGateway, std::string(step) + " " + where + ": " + ec.message());
+    // A malformed answer reads as Beast's parse error ("bad field name", "partial message", ...).
+    Fail(ProxyFailure::kBadGateway, std::string(step) + " 127.0.0.1:" + std::to_string(port_) + ": " + ec.message());
   }
 
   void Fail(ProxyFailure failure, std::string detail) {
