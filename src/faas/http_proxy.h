@@ -2,11 +2,13 @@
 // back the child's response, or a 502/503/504 reply when it cannot get one.
 //
 // Messages are whole strings (string_body): the front reads the request body (bounded by its own parser's
-// body_limit) before calling Forward, and the upstream's body is read up to ProxyOptions::max_response_body.
-// Streaming would need: a request_parser<buffer_body> on the client side whose chunks are written upstream through
-// a serializer as they arrive (and Expect: 100-continue passed through), a response_parser<buffer_body> upstream
-// relayed the same way to the client, flow control between the two sockets, and a reply status that cannot change
-// once the first byte went out (a mid-body failure can only close the client's connection).
+// body_limit; read its header with async_read_header first: Boost 1.74's eager async_read loses the body_limit error
+// when header and body come in one buffer) before calling Forward, and the upstream's body is read up to
+// ProxyOptions::max_response_body. Streaming would need: a request_parser<buffer_body> on the client side whose chunks
+// are written upstream through a serializer as they arrive (and Expect: 100-continue passed through), a
+// response_parser<buffer_body> upstream relayed the same way to the client, flow control between the two sockets, and a
+// reply status that cannot change once the first byte went out (a mid-body failure can only close the client's
+// connection).
 #pragma once
 
 #include <chrono>
@@ -50,7 +52,9 @@ enum class ProxyFailure {
 
 // The outcome of one Forward: always a response the front can send.
 struct ProxyResult {
-  ProxyResponse response;  // the upstream's (hop-by-hop headers removed, framed by Content-Length) or the error reply
+  // The upstream's (hop-by-hop headers removed, framed by Content-Length) or the error reply; in the request's HTTP
+  // version and with no Connection header: the front sets keep_alive() for its own client.
+  ProxyResponse response;
   ProxyFailure failure = ProxyFailure::kNone;
   std::string detail;  // for logs: what failed ("connect: Connection refused"); empty on success
 };
@@ -80,6 +84,7 @@ class HttpProxy {
   // Connections opened to upstreams so far (for metrics and tests).
   uint64_t ConnectionsOpened() const;
 
+  // Its loop, options and pool (proxy_state.h), shared with the exchanges in flight.
   struct State;
 
  private:
