@@ -14,6 +14,7 @@
 #include "runners/common/module_source_flags.h"
 #include "runners/common/policy_flags.h"
 #include "runners/common/serving_flags.h"
+#include "runners/http/faas_mode.h"
 #include "runners/http/server.h"
 
 namespace capsule::http {
@@ -43,7 +44,9 @@ void PrintError(const std::string& message) {
 
 int Main(const std::vector<std::string>& args) {
   std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, max_body = "8MiB";
-  std::string faas, parent, module_name, module_revision;
+  std::string parent, module_name, module_revision, functions_dir, replicas = "1", proxy_timeout = "30s";
+  bool faas = false;
+  std::vector<std::string> allow_module_urls;
   bool version = false;
   runners::PolicyFlags policy_flags;
   runners::ModuleSourceFlags module;
@@ -60,7 +63,15 @@ int Main(const std::vector<std::string>& args) {
   serving.Register(flags, "request");
   flags.String("max-body", &max_body, "largest request body accepted; larger gets 413", "SIZE");
   policy_flags.Register(flags);
-  flags.String("faas", &faas, "Capsule's FaaS mode (not served by this command)", "BOOL");
+  flags.Bool("faas", &faas,
+             "FaaS mode: a front that starts functions (capsule-http children) through its admin API and proxies "
+             "/functions/NAME[/REVISION] to them; needs $CAPSULE_FAAS_TOKEN (docs/faas.md)");
+  flags.String("functions-dir", &functions_dir, "--faas: the directory functions' --wasm files must be in (default: .)",
+               "DIR");
+  flags.Repeated("allow-module-url", &allow_module_urls, "--faas: a URL prefix functions may download modules from",
+                 "PREFIX");
+  flags.String("replicas", &replicas, "--faas: children per function revision", "N");
+  flags.String("proxy-timeout", &proxy_timeout, "--faas: longest call through the front (then 504)", "DURATION");
   flags.String("parentEndpoint", &parent, "Capsule FaaS flag (ignored)", "URL");
   flags.String("moduleName", &module_name, "Capsule FaaS flag (ignored)", "NAME");
   flags.String("moduleRevision", &module_revision, "Capsule FaaS flag (ignored)", "REVISION");
@@ -75,9 +86,43 @@ int Main(const std::vector<std::string>& args) {
     std::puts("capsule-http v" CAPSULE_VERSION " (Capsule C++)");
     return 0;
   }
-  if (!faas.empty() && faas != "false") {
-    PrintError("--faas is not served by this command");
-    return 2;
+  if (faas) {
+    FaasConfig config;
+    config.host = host;
+    if (!port.empty()) {
+      char* end = nullptr;
+      const unsigned long p = std::strtoul(port.c_str(), &end, 10);
+      if (*end || p > 65535) {
+        PrintError("--httpPort must be a port number, got \"" + port + "\"");
+        return 2;
+      }
+      config.port = static_cast<uint16_t>(p);
+    } else {
+      config.port = 0;
+    }
+    config.functions_dir = functions_dir;
+    config.allow_module_urls = allow_module_urls;
+    char* end = nullptr;
+    const long n = std::strtol(replicas.c_str(), &end, 10);
+    if (*end || n < 1 || n > 64) {
+      PrintError("--replicas must be a number from 1 to 64, got \"" + replicas + "\"");
+      return 2;
+    }
+    config.replicas = static_cast<int>(n);
+    auto timeout = runners::ParseDuration(proxy_timeout);
+    if (!timeout) {
+      PrintError("--proxy-timeout: " + timeout.error().message);
+      return 2;
+    }
+    config.proxy_timeout = *timeout;
+    auto body = runners::ParseSize(max_body);
+    if (!body) {
+      PrintError("--max-body: " + body.error().message);
+      return 2;
+    }
+    config.max_body = *body;
+    config.index_wasm = module.wasm;
+    return FaasMain(config);
   }
   if (!module.given()) {
     PrintError("no module given: use --wasm=FILE or --url=URL (see capsule-http --help)");

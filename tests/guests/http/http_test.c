@@ -1,5 +1,6 @@
 // The module the capsule-http end-to-end tests drive: one behaviour per path.
 //   /echo     {"method","uri","body","headers"} of the request     /counter  a per-instance counter
+//             (a path matches its sub-paths too: /echo/a/b is /echo)
 //   /text     201, a text body and a custom header                  /fail     F "boom"
 //   /garbage  S + text that is not JSON                             /trap     a trap
 //   /loop     an endless loop                                       /grow     tries to allocate 32 MiB
@@ -18,7 +19,7 @@ static int path_is(const char* uri, const char* path) {
   p = p ? strchr(p + 3, '/') : uri;
   if (!p) return 0;
   size_t n = strlen(path);
-  return strncmp(p, path, n) == 0 && (p[n] == 0 || p[n] == '?');
+  return strncmp(p, path, n) == 0 && (p[n] == 0 || p[n] == '?' || p[n] == '/');
 }
 
 static capsule_result handle(const char* request, uint32_t len) {

@@ -1,0 +1,419 @@
+#include "faas/front.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+
+#include "faas/beast_http.h"
+#include "faas/faas_route.h"
+#include "faas/faas_token.h"
+#include "faas/process_listing.h"
+#include "faas/start_request.h"
+
+namespace capsule::faas {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+using Socket = UpstreamSocket;  // the same socket type, on the front's loop
+
+constexpr char kIndexFunction[] = "index.page";
+
+ProxyResponse Reply(unsigned status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
+  ProxyResponse res{static_cast<bhttp::status>(status), 11};
+  res.set(bhttp::field::content_type, type);
+  res.body() = std::move(body);
+  return res;
+}
+
+// What a start asked for, kept to duplicate the revision later.
+struct Started {
+  StartRequest request;
+  std::string program;
+  std::vector<std::string> args;
+  int replicas = 1;
+  std::chrono::system_clock::time_point created_at;
+};
+
+ProcessStatus StatusOf(ReplicaState state) {
+  switch (state) {
+    case ReplicaState::kStarting: return ProcessStatus::kWaiting;
+    case ReplicaState::kUp: return ProcessStatus::kStarted;
+    case ReplicaState::kRestarting: return ProcessStatus::kFailed;
+    case ReplicaState::kFailed: return ProcessStatus::kFailed;
+  }
+  return ProcessStatus::kFailed;
+}
+
+// Whether path is inside dir (both canonical).
+bool Inside(const std::filesystem::path& path, const std::filesystem::path& dir) {
+  auto p = path.begin();
+  for (auto d = dir.begin(); d != dir.end(); ++d, ++p)
+    if (p == path.end() || *p != *d) return false;
+  return true;
+}
+
+}  // namespace
+
+struct Front::Impl {
+  Impl(FrontOptions o, Supervisor& s)
+      : options(std::move(o)), supervisor(s), proxy(ioc.get_executor(), options.proxy) {}
+
+  FrontOptions options;
+  Supervisor& supervisor;
+  asio::io_context ioc{1};
+  Acceptor acceptor{ioc.get_executor()};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  HttpProxy proxy;
+  std::string stop_reason;
+
+  std::mutex mutex;  // started, admin_in_flight
+  std::condition_variable admin_done;
+  std::map<ReplicaKey, Started> started;
+  int admin_in_flight = 0;
+
+  void Accept();
+  // Runs op on a thread of its own (it may wait for children) and sends its reply from the loop.
+  template <class Op, class Send>
+  void RunAdmin(Op op, Send send);
+
+  // The admin operations (on admin threads).
+  ProxyResponse Start(const std::string& body);
+  ProxyResponse Duplicate(const DuplicateRoute& route);
+  ProxyResponse Drop(const DropRoute& route);
+  ProxyResponse Processes();
+  // The checks of a start: the program to run (or a 403 reply), the module's path or URL (a 400 or 403 reply when
+  // refused). CheckArgs rewrites --wasm to an absolute path.
+  std::variant<std::string, ProxyResponse> CheckProgram(const std::string& path) const;
+  std::optional<ProxyResponse> CheckArgs(std::vector<std::string>& args) const;
+};
+
+namespace {
+
+// One client connection: reads requests one at a time and answers each before reading the next.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Front::Impl& front, Socket socket) : front_(front), socket_(std::move(socket)) {
+    beast::error_code ec;
+    auto remote = socket_.remote_endpoint(ec);
+    if (!ec) client_ = remote.address().to_string();
+  }
+  void Start() { Read(); }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(front_.options.max_body);
+    bhttp::async_read_header(socket_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec || parser_->is_done()) return OnRead(ec);
+    auto read_body = [self = shared_from_this()] {
+      bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
+                        [self](beast::error_code ec, size_t) { self->OnRead(ec); });
+    };
+    if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) return read_body();
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                      [self = shared_from_this(), read_body](beast::error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        read_body();
+                      });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      keep_alive_ = false;
+      return Send(Reply(413, "request body larger than --max-body\n"));
+    }
+    if (ec == bhttp::error::end_of_stream) return Close();
+    if (ec) {
+      if (parser_ && parser_->got_some()) {
+        keep_alive_ = false;
+        return Send(Reply(400, "malformed HTTP request: " + ec.message() + "\n"));
+      }
+      return Close();
+    }
+    Dispatch(parser_->release());
+  }
+
+  void Dispatch(ProxyRequest req) {
+    keep_alive_ = req.keep_alive();
+    const FaasRoute route = RouteOf(req.method_string(), req.target());
+    if (const auto* bad = std::get_if<BadRoute>(&route)) return Send(Reply(bad->status, bad->message + "\n"));
+    if (const auto* call = std::get_if<CallRoute>(&route))
+      return Forward(std::move(req), ReplicaKey{call->name, call->revision}, call->target, true);
+    if (std::holds_alternative<OtherRoute>(route)) return Other(std::move(req));
+    if (!TokenMatches(front_.options.token, req[kTokenHeader]))
+      return Send(Reply(401, "missing or wrong CAPSULE_FAAS_TOKEN header\n"));
+    auto self = shared_from_this();
+    auto send = [self](ProxyResponse res) { self->Send(std::move(res)); };
+    if (std::holds_alternative<ProcessesRoute>(route)) return Send(front_.Processes());
+    if (std::holds_alternative<StartRoute>(route))
+      return front_.RunAdmin([&front = front_, body = std::move(req.body())] { return front.Start(body); }, send);
+    if (const auto* dup = std::get_if<DuplicateRoute>(&route))
+      return front_.RunAdmin([&front = front_, r = *dup] { return front.Duplicate(r); }, send);
+    if (const auto* drop = std::get_if<DropRoute>(&route))
+      return front_.RunAdmin([&front = front_, r = *drop] { return front.Drop(r); }, send);
+    Send(Reply(500, "unhandled route\n"));
+  }
+
+  // The front's own paths; every other one goes to the index.page function when it runs (as Capsule's /*).
+  void Other(ProxyRequest req) {
+    const std::string_view target = req.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/health" && req.method() == bhttp::verb::get)
+      return Send(Reply(200, "{\"status\":\"ok\"}", "application/json"));
+    ReplicaKey index{kIndexFunction, std::string(kDefaultRevision)};
+    if (front_.supervisor.Acquire(index).ok()) return Forward(std::move(req), index, std::string(target), false);
+    if (path == "/") return Send(Reply(200, "Capsule C++ [faas]\n"));
+    Send(Reply(404, "not found: " + std::string(path) + "\n"));
+  }
+
+  void Forward(ProxyRequest req, const ReplicaKey& key, std::string target, bool named) {
+    auto lease = front_.supervisor.Acquire(key);
+    if (!lease) {
+      bool known = false;
+      for (const ReplicaInfo& r : front_.supervisor.Snapshot()) known = known || r.key == key;
+      if (!known && named) return Send(Reply(404, "Capsule process not found: " + key.ToString() + "\n"));
+      if (!known) return Send(Reply(404, "not found\n"));
+      return Send(Reply(503, "no replica of " + key.ToString() + " is up (restarting)\n"));
+    }
+    ForwardTarget to;
+    to.port = static_cast<uint16_t>(lease->port());
+    to.target = std::move(target);
+    to.client_address = client_;
+    auto held = std::make_shared<Lease>(std::move(*lease));
+    front_.proxy.Forward(std::move(req), std::move(to), [self = shared_from_this(), held](ProxyResult result) {
+      held->Release();
+      self->Send(std::move(result.response));
+    });
+  }
+
+  void Send(ProxyResponse res) {
+    res.keep_alive(keep_alive_);
+    res.prepare_payload();
+    auto message = std::make_shared<ProxyResponse>(std::move(res));
+    bhttp::async_write(socket_, *message, [self = shared_from_this(), message](beast::error_code ec, size_t) {
+      if (ec || !self->keep_alive_) return self->Close();
+      self->Read();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    socket_.close(ec);
+  }
+
+  Front::Impl& front_;
+  Socket socket_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::string client_;
+  bool keep_alive_ = true;
+};
+
+}  // namespace
+
+template <class Op, class Send>
+void Front::Impl::RunAdmin(Op op, Send send) {
+  {
+    std::lock_guard lock(mutex);
+    ++admin_in_flight;
+  }
+  std::thread([this, op = std::move(op), send = std::move(send)]() mutable {
+    ProxyResponse res = op();
+    asio::post(ioc, [send = std::move(send), res = std::move(res)]() mutable { send(std::move(res)); });
+    std::lock_guard lock(mutex);
+    --admin_in_flight;
+    admin_done.notify_all();
+  }).detach();
+}
+
+std::variant<std::string, ProxyResponse> Front::Impl::CheckProgram(const std::string& path) const {
+  namespace fs = std::filesystem;
+  if (path.empty()) return options.capsule_http_path;
+  std::error_code ec, ec2;
+  const fs::path wanted = fs::canonical(path, ec);
+  if (!ec && wanted == fs::canonical(options.capsule_http_path, ec2) && !ec2) return wanted.string();
+  return Reply(403, "\"path\" " + path + " is not allowed: functions run as this front's capsule-http only\n");
+}
+
+std::optional<ProxyResponse> Front::Impl::CheckArgs(std::vector<std::string>& args) const {
+  namespace fs = std::filesystem;
+  for (std::string& arg : args) {
+    std::string_view a = arg;
+    const size_t dashes = a.rfind("--", 0) == 0 ? 2 : (a.rfind('-', 0) == 0 ? 1 : 0);
+    a.remove_prefix(dashes);
+    const size_t eq = a.find('=');
+    const std::string_view name = a.substr(0, eq);
+    const std::string value = eq == std::string_view::npos ? std::string() : std::string(a.substr(eq + 1));
+    if (name == "httpPort" || name == "host")
+      return Reply(400, "--" + std::string(name) + " is chosen by the front: leave it out\n");
+    if (name == "wasm") {
+      if (eq == std::string_view::npos) return Reply(400, "write --wasm=FILE as one argument\n");
+      const fs::path dir =
+          fs::weakly_canonical(options.functions_dir.empty() ? fs::current_path() : fs::path(options.functions_dir));
+      fs::path file = fs::path(value).is_absolute() ? fs::path(value) : dir / value;
+      std::error_code ec;
+      file = fs::weakly_canonical(file, ec);
+      if (ec || !Inside(file, dir))
+        return Reply(403, "--wasm " + value + " is outside --functions-dir " + dir.string() + "\n");
+      arg = "--wasm=" + file.string();
+    }
+    if (name == "url") {
+      bool allowed = false;
+      for (const std::string& prefix : options.allow_module_urls) allowed = allowed || value.rfind(prefix, 0) == 0;
+      if (!allowed) return Reply(403, "--url " + value + " is not allowed (--allow-module-url)\n");
+    }
+  }
+  return std::nullopt;
+}
+
+ProxyResponse Front::Impl::Start(const std::string& body) {
+  auto request = ParseStartRequest(body);
+  if (!request) return Reply(400, request.error().message + "\n");
+  auto checked = CheckProgram(request->path);
+  if (auto* refusal = std::get_if<ProxyResponse>(&checked)) return std::move(*refusal);
+  const std::string program = std::get<std::string>(checked);
+  std::vector<std::string> args = request->args;
+  if (auto refusal = CheckArgs(args)) return std::move(*refusal);
+  const ReplicaKey key{request->name, request->revision};
+  {
+    std::lock_guard lock(mutex);
+    if (started.count(key)) return Reply(409, key.ToString() + " already runs: drop it first\n");
+    started[key] = Started{*request, program, args, options.replicas, std::chrono::system_clock::now()};
+  }
+  Status st = supervisor.Start(key, options.replicas, args, request->env);
+  if (!st) {
+    std::lock_guard lock(mutex);
+    started.erase(key);
+    const int status = st.error().code == ErrorCode::kInvalidArgument ? 409 : 502;
+    return Reply(status, "cannot start " + key.ToString() + ": " + st.error().message + "\n");
+  }
+  return Reply(200, key.ToString() + "/0");
+}
+
+ProxyResponse Front::Impl::Duplicate(const DuplicateRoute& route) {
+  Started copy;
+  const ReplicaKey from{route.name, route.revision}, to{route.name, route.new_revision};
+  {
+    std::lock_guard lock(mutex);
+    auto it = started.find(from);
+    if (it == started.end()) return Reply(404, "Capsule process not found: " + from.ToString() + "\n");
+    if (started.count(to)) return Reply(409, to.ToString() + " already runs: drop it first\n");
+    copy = it->second;
+    copy.request.revision = route.new_revision;
+    copy.created_at = std::chrono::system_clock::now();
+    started[to] = copy;
+  }
+  Status st = supervisor.Start(to, copy.replicas, copy.args, copy.request.env);
+  if (!st) {
+    std::lock_guard lock(mutex);
+    started.erase(to);
+    return Reply(502, "cannot start " + to.ToString() + ": " + st.error().message + "\n");
+  }
+  return Reply(200, route.name);
+}
+
+ProxyResponse Front::Impl::Drop(const DropRoute& route) {
+  const ReplicaKey key{route.name, route.revision};
+  Status st = route.index ? supervisor.Stop(key, static_cast<int>(*route.index)) : supervisor.Stop(key);
+  if (!st) return Reply(404, "Capsule process not found: " + key.ToString() + "\n");
+  bool any_left = false;
+  for (const ReplicaInfo& r : supervisor.Snapshot()) any_left = any_left || r.key == key;
+  if (!any_left) {
+    std::lock_guard lock(mutex);
+    started.erase(key);
+  }
+  return Reply(200, key.ToString() + (route.index ? "/" + std::to_string(*route.index) : ""));
+}
+
+ProxyResponse Front::Impl::Processes() {
+  std::vector<FunctionProcess> listing;
+  std::lock_guard lock(mutex);
+  for (const ReplicaInfo& r : supervisor.Snapshot()) {
+    FunctionProcess p;
+    p.name = r.key.function;
+    p.revision = r.key.revision;
+    p.index = static_cast<unsigned>(r.index);
+    p.port = static_cast<uint16_t>(r.port);
+    p.pid = r.pid;
+    p.status = StatusOf(r.state);
+    p.restarts = static_cast<unsigned>(r.restarts);
+    p.started_at = r.started_at;
+    p.created_at = r.started_at;
+    if (auto it = started.find(r.key); it != started.end()) {
+      p.description = it->second.request.description;
+      p.created_at = it->second.created_at;
+      p.path = it->second.program;
+      p.args = it->second.args;
+    }
+    listing.push_back(std::move(p));
+  }
+  return Reply(200, ProcessListingJson(listing), "application/json; charset=utf-8");
+}
+
+void Front::Impl::Accept() {
+  acceptor.async_accept([this](beast::error_code ec, Socket socket) {
+    if (!acceptor.is_open()) return;
+    if (!ec) std::make_shared<Session>(*this, std::move(socket))->Start();
+    Accept();
+  });
+}
+
+Front::Front(FrontOptions options, Supervisor& supervisor)
+    : impl_(std::make_unique<Impl>(std::move(options), supervisor)) {}
+
+Front::~Front() = default;
+
+Status Front::Listen() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Fail(ErrorCode::kInvalidArgument, "invalid --host " + impl_->options.host + ": " + ec.message());
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  Acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Fail(ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
+                                    ": " + ec.message());
+  return Status::Ok();
+}
+
+uint16_t Front::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+std::string Front::Run() {
+  Impl& s = *impl_;
+  s.signals.async_wait([&s](beast::error_code ec, int signal) {
+    if (ec) return;
+    s.stop_reason = signal == SIGINT ? "SIGINT" : "SIGTERM";
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+    s.ioc.stop();
+  });
+  s.Accept();
+  s.ioc.run();
+  std::unique_lock lock(s.mutex);
+  s.admin_done.wait(lock, [&s] { return s.admin_in_flight == 0; });
+  return s.stop_reason;
+}
+
+}  // namespace capsule::faas

@@ -1,0 +1,56 @@
+// The FaaS front (`capsule-http --faas`): one HTTP server on one event loop that answers the admin API
+// (docs/faas.md; Capsule's routes, with a token that is required), starts function revisions as capsule-http
+// children through a Supervisor, and proxies each call to the least busy up replica of its revision.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capsule/result.h"
+#include "faas/http_proxy.h"
+#include "faas/supervisor.h"
+
+namespace capsule::faas {
+
+// What the front accepts and how it serves.
+struct FrontOptions {
+  std::string host = "0.0.0.0";
+  uint16_t port = 8080;           // 0: a free port
+  std::string token;              // CAPSULE_FAAS_TOKEN; must not be empty
+  std::string capsule_http_path;  // the program a start without "path" runs (capsule-http itself)
+  // The directory a start's --wasm must be inside (--functions-dir); a relative --wasm is taken from it.
+  std::string functions_dir;
+  // URL prefixes a start's --url may begin with (--allow-module-url); none: no downloads.
+  std::vector<std::string> allow_module_urls;
+  int replicas = 1;  // children per revision (--replicas)
+  uint64_t max_body = uint64_t{8} << 20;
+  ProxyOptions proxy;
+};
+
+// The front. Run on one thread; admin operations that wait (starting, stopping) run on threads of their own and
+// answer on the loop.
+class Front {
+ public:
+  // supervisor must outlive the front.
+  Front(FrontOptions options, Supervisor& supervisor);
+  ~Front();
+  Front(const Front&) = delete;
+  Front& operator=(const Front&) = delete;
+
+  // Binds and listens. Errors: kInvalidArgument / kIo naming the address.
+  Status Listen();
+  // The bound port (after Listen).
+  uint16_t port() const;
+  // Serves until SIGINT or SIGTERM, then stops accepting, lets the admin operations in flight end, and returns the
+  // signal's name. The caller then stops the supervisor's children.
+  std::string Run();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace capsule::faas

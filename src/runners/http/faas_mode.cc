@@ -1,0 +1,72 @@
+#include "runners/http/faas_mode.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "faas/front.h"
+#include "faas/supervisor.h"
+
+namespace capsule::http {
+namespace {
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "capsule-http: error: %s\n", message.c_str());
+}
+
+}  // namespace
+
+int FaasMain(const FaasConfig& config) {
+  const char* token = std::getenv("CAPSULE_FAAS_TOKEN");
+  if (!token || !*token) {
+    PrintError(
+        "--faas needs the environment variable CAPSULE_FAAS_TOKEN: the admin API starts programs, it never runs "
+        "without a token");
+    return 2;
+  }
+  std::error_code ec;
+  const std::string self = std::filesystem::canonical("/proc/self/exe", ec).string();
+  if (ec) {
+    PrintError("cannot find this program's path: " + ec.message());
+    return 1;
+  }
+  faas::SupervisorOptions supervision;
+  supervision.binary = self;
+  faas::Supervisor supervisor(supervision);
+
+  faas::FrontOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.token = token;
+  options.capsule_http_path = self;
+  options.functions_dir = config.functions_dir;
+  options.allow_module_urls = config.allow_module_urls;
+  options.replicas = config.replicas;
+  options.max_body = config.max_body;
+  options.proxy.timeout = config.proxy_timeout;
+  faas::Front front(options, supervisor);
+  if (auto st = front.Listen(); !st) {
+    PrintError(st.error().message);
+    return 1;
+  }
+  if (!config.index_wasm.empty()) {
+    const std::string wasm = std::filesystem::absolute(config.index_wasm, ec).string();
+    auto st = supervisor.Start({"index.page", "default"}, config.replicas, {"--wasm=" + wasm});
+    if (!st) {
+      PrintError("cannot start --wasm as index.page: " + st.error().message);
+      return 1;
+    }
+  }
+  std::printf("capsule-http: faas front listening on http://%s:%u (%d replica%s per revision)\n", config.host.c_str(),
+              front.port(), config.replicas, config.replicas == 1 ? "" : "s");
+  std::fflush(stdout);
+  const std::string reason = front.Run();
+  std::printf("capsule-http: stopping (%s): stopping the functions\n", reason.c_str());
+  std::fflush(stdout);
+  supervisor.StopAll();
+  return 0;
+}
+
+}  // namespace capsule::http

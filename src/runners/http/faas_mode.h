@@ -1,0 +1,27 @@
+// `capsule-http --faas`: the FaaS front instead of a module server (src/faas/, docs/faas.md).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace capsule::http {
+
+// The front's settings, from capsule-http's flags.
+struct FaasConfig {
+  std::string host = "0.0.0.0";
+  uint16_t port = 8080;  // 0: a free port
+  std::string functions_dir;
+  std::vector<std::string> allow_module_urls;
+  int replicas = 1;
+  std::chrono::milliseconds proxy_timeout{30000};
+  uint64_t max_body = uint64_t{8} << 20;
+  std::string index_wasm;  // --wasm: served as the function index.page (every path outside /functions/)
+};
+
+// Runs the front until SIGINT/SIGTERM, then stops every child; returns the exit code (2 without CAPSULE_FAAS_TOKEN,
+// 1 when it cannot listen or the index.page module does not start).
+int FaasMain(const FaasConfig& config);
+
+}  // namespace capsule::http

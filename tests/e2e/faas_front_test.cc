@@ -1,0 +1,188 @@
+// End-to-end tests of `capsule-http --faas`: the real front, real capsule-http children, on loopback.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "http_client.h"
+#include "process.h"
+#include "wait.h"
+
+namespace capsule::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr char kToken[] = "test-token-42";
+const std::string kTokenHeader = std::string("CAPSULE_FAAS_TOKEN: ") + kToken;
+constexpr char kHello[] = R"({"name":"Bob Morane","age":42})";
+constexpr char kHelloReply[] = R"({"message":"Bob Morane 42","things":{"emoji":"🐯"}})";
+
+std::string StartBody(const std::string& name, const std::string& revision, const std::string& wasm,
+                      const std::string& extra = "") {
+  return R"({"name":")" + name + R"(","revision":")" + revision + R"(","description":"a test","path":"",)" +
+         R"("args":["","--wasm=)" + wasm + R"("])" + extra + "}";
+}
+
+bool Alive(int pid) {
+  return pid > 0 && kill(pid, 0) == 0 && fs::exists("/proc/" + std::to_string(pid));
+}
+
+class FaasFront : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    front_ = std::make_unique<HttpServerProcess>(
+        std::vector<std::string>{"--faas", "--host=127.0.0.1", "--functions-dir=" + std::string(CAPSULE_GUEST_DIR),
+                                 "--proxy-timeout=5s"},
+        std::vector<std::string>{std::string("CAPSULE_FAAS_TOKEN=") + kToken});
+    ASSERT_GT(front_->port(), 0) << front_->Stderr();
+    // --faas is a boolean: it must not swallow the next flag (an earlier version made it listen on 0.0.0.0)
+    ASSERT_NE(front_->Stdout().find("faas front listening on http://127.0.0.1:"), std::string::npos)
+        << front_->Stdout();
+  }
+  HttpResponse Admin(const std::string& method, const std::string& target, const std::string& body = "") {
+    return HttpRequest(front_->port(), method, target, body, {kTokenHeader, "Content-Type: application/json"});
+  }
+  json Processes() {
+    auto r = Admin("GET", "/functions/processes");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+  std::unique_ptr<HttpServerProcess> front_;
+};
+
+TEST(FaasFrontStart, RefusesToRunWithoutAToken) {
+  RunOptions options;
+  options.env = {"CAPSULE_FAAS_TOKEN="};
+  auto r = RunProcess({HttpBinaryPath(), "--faas", "--host=127.0.0.1", "--httpPort="}, options);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--faas needs the environment variable CAPSULE_FAAS_TOKEN"), std::string::npos) << r.err;
+}
+
+TEST_F(FaasFront, AdminRoutesNeedTheToken) {
+  for (const auto& headers : std::vector<std::vector<std::string>>{{}, {"CAPSULE_FAAS_TOKEN: wrong"}}) {
+    EXPECT_EQ(HttpRequest(front_->port(), "GET", "/functions/processes", "", headers).status, 401);
+    EXPECT_EQ(
+        HttpRequest(front_->port(), "POST", "/functions/start", StartBody("x", "default", "hello-world.wasm"), headers)
+            .status,
+        401);
+    EXPECT_EQ(HttpRequest(front_->port(), "DELETE", "/functions/drop/x", "", headers).status, 401);
+  }
+  EXPECT_TRUE(Processes().empty());
+  auto r = HttpRequest(front_->port(), "GET", "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(HttpRequest(front_->port(), "GET", "/health").body, R"({"status":"ok"})");
+}
+
+TEST_F(FaasFront, StartCallListDrop) {
+  auto started = Admin("POST", "/functions/start", StartBody("hello", "default", "hello-world.wasm"));
+  ASSERT_EQ(started.status, 200) << started.body;
+  EXPECT_EQ(started.body, "hello/default/0");
+  auto call = HttpRequest(front_->port(), "POST", "/functions/hello", kHello);
+  EXPECT_EQ(call.status, 200) << call.body;
+  EXPECT_EQ(call.body, kHelloReply);
+  call = HttpRequest(front_->port(), "POST", "/functions/hello/default", kHello);
+  EXPECT_EQ(call.body, kHelloReply);
+
+  json listing = Processes();
+  ASSERT_TRUE(listing.contains("hello/default/0")) << listing.dump();
+  const json& p = listing["hello/default/0"];
+  EXPECT_EQ(p["functionName"], "hello");
+  EXPECT_EQ(p["statusDescription"], "Started");
+  EXPECT_EQ(p["description"], "a test");
+  const int pid = p["pid"].get<int>();
+  EXPECT_TRUE(Alive(pid));
+
+  EXPECT_EQ(Admin("POST", "/functions/start", StartBody("hello", "default", "hello-world.wasm")).status, 409);
+  auto dropped = Admin("DELETE", "/functions/drop/hello");
+  EXPECT_EQ(dropped.status, 200) << dropped.body;
+  EXPECT_EQ(dropped.body, "hello/default");
+  EXPECT_TRUE(WaitUntil([&] { return !Alive(pid); }, std::chrono::seconds(5)));
+  EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).status, 404);
+  EXPECT_EQ(Admin("DELETE", "/functions/drop/hello").status, 404);
+  EXPECT_TRUE(Processes().empty());
+}
+
+TEST_F(FaasFront, SubPathsQueriesAndHeadersReachTheChild) {
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("echo", "v1", "http_test.wasm")).status, 200);
+  auto r = HttpRequest(front_->port(), "PUT", "/functions/echo/v1/echo/a/b?x=1&y=two", "the body",
+                       {"My-Token: 123", "Connection: keep-alive, X-Drop-Me", "X-Drop-Me: 1"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json echo = json::parse(r.body, nullptr, false);
+  ASSERT_TRUE(echo.is_object()) << r.body;
+  EXPECT_EQ(echo["method"], "PUT");
+  EXPECT_NE(echo["uri"].get<std::string>().find("/echo/a/b?x=1&y=two"), std::string::npos) << r.body;
+  EXPECT_EQ(echo["body"], "the body");
+  const std::string headers = echo["headers"].dump();
+  EXPECT_NE(headers.find("123"), std::string::npos) << headers;
+  EXPECT_NE(headers.find("127.0.0.1"), std::string::npos) << "X-Forwarded-For: " << headers;
+  EXPECT_EQ(headers.find("X-Drop-Me"), std::string::npos) << "named in Connection: hop-by-hop " << headers;
+}
+
+TEST_F(FaasFront, StartsAreChecked) {
+  EXPECT_EQ(Admin("POST", "/functions/start", "{nope").status, 400);
+  EXPECT_EQ(Admin("POST", "/functions/start", R"({"name":"a/b"})").status, 400);
+  auto r = Admin("POST", "/functions/start", R"({"name":"sh","path":"/bin/sh","args":["","--wasm=hello-world.wasm"]})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = Admin("POST", "/functions/start", StartBody("out", "default", "../../../../etc/passwd"));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("outside --functions-dir"), std::string::npos) << r.body;
+  r = Admin("POST", "/functions/start",
+            R"({"name":"dl","args":["","--url=http://127.0.0.1:1/x.wasm","--wasm=x.wasm"]})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = Admin("POST", "/functions/start", R"({"name":"p","args":["","--wasm=hello-world.wasm","--httpPort=1"]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  // a module that is not wasm: the child exits at start, the error says why, nothing keeps running
+  const std::string bad = std::string(CAPSULE_GUEST_DIR) + "/not-a-module.txt";
+  { std::ofstream(bad) << "not wasm"; }
+  r = Admin("POST", "/functions/start", StartBody("bad", "default", "not-a-module.txt"));
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_NE(r.body.find("not a WebAssembly module"), std::string::npos) << r.body;
+  EXPECT_TRUE(Processes().empty());
+  fs::remove(bad);
+}
+
+TEST_F(FaasFront, DuplicateServesANewRevision) {
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("hello", "blue", "hello-world.wasm")).status, 200);
+  auto r = Admin("PUT", "/functions/duplicate/hello/blue/green");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello/green", kHello).body, kHelloReply);
+  json listing = Processes();
+  EXPECT_TRUE(listing.contains("hello/blue/0"));
+  EXPECT_TRUE(listing.contains("hello/green/0"));
+  EXPECT_NE(listing["hello/blue/0"]["pid"], listing["hello/green/0"]["pid"]);  // a process of its own
+  EXPECT_EQ(Admin("PUT", "/functions/duplicate/hello/nope/x").status, 404);
+}
+
+TEST_F(FaasFront, AKilledChildIsRestarted) {
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("hello", "default", "hello-world.wasm")).status, 200);
+  const int pid = Processes()["hello/default/0"]["pid"].get<int>();
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        json p = Processes()["hello/default/0"];
+        return p["statusDescription"] == "Started" && p["pid"].get<int>() != pid;
+      },
+      std::chrono::seconds(15)));
+  EXPECT_EQ(Processes()["hello/default/0"]["restarts"], 1);
+  EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).body, kHelloReply);
+}
+
+TEST_F(FaasFront, IndexPageServesTheOtherPathsAndSigtermStopsEveryChild) {
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("index.page", "default", "http_test.wasm")).status, 200);
+  auto r = HttpRequest(front_->port(), "GET", "/echo/x?q=1");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("/echo/x?q=1"), std::string::npos) << r.body;
+  const int pid = Processes()["index.page/default/0"]["pid"].get<int>();
+  front_->Signal(SIGTERM);
+  EXPECT_EQ(front_->Wait(), 0) << front_->Stderr();
+  EXPECT_TRUE(WaitUntil([&] { return !Alive(pid); }, std::chrono::seconds(5)));
+}
+
+}  // namespace
+}  // namespace capsule::testing
