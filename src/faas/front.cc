@@ -13,6 +13,7 @@
 #include "faas/beast_http.h"
 #include "faas/faas_route.h"
 #include "faas/faas_token.h"
+#include "faas/front_metrics.h"
 #include "faas/process_listing.h"
 #include "faas/start_request.h"
 
@@ -74,6 +75,7 @@ struct Front::Impl {
   Acceptor acceptor{ioc.get_executor()};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   HttpProxy proxy;
+  FrontMetrics metrics;
   std::string stop_reason;
 
   std::mutex mutex;  // started, admin_in_flight
@@ -175,6 +177,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string_view path = target.substr(0, target.find('?'));
     if (path == "/health" && req.method() == bhttp::verb::get)
       return Send(Reply(200, "{\"status\":\"ok\"}", "application/json"));
+    if (path == "/capsule/metrics" && req.method() == bhttp::verb::get)
+      return Send(
+          Reply(200, front_.metrics.Render(front_.supervisor.Snapshot()), "text/plain; version=0.0.4; charset=utf-8"));
     ReplicaKey index{kIndexFunction, std::string(kDefaultRevision)};
     if (front_.supervisor.Acquire(index).ok()) return Forward(std::move(req), index, std::string(target), false);
     if (path == "/") return Send(Reply(200, "Capsule C++ [faas]\n"));
@@ -182,12 +187,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Forward(ProxyRequest req, const ReplicaKey& key, std::string target, bool named) {
+    const auto started = std::chrono::steady_clock::now();
     auto lease = front_.supervisor.Acquire(key);
     if (!lease) {
       bool known = false;
       for (const ReplicaInfo& r : front_.supervisor.Snapshot()) known = known || r.key == key;
       if (!known && named) return Send(Reply(404, "Capsule process not found: " + key.ToString() + "\n"));
       if (!known) return Send(Reply(404, "not found\n"));
+      front_.metrics.RecordCall(key, 503, 0);
       return Send(Reply(503, "no replica of " + key.ToString() + " is up (restarting)\n"));
     }
     ForwardTarget to;
@@ -195,10 +202,13 @@ class Session : public std::enable_shared_from_this<Session> {
     to.target = std::move(target);
     to.client_address = client_;
     auto held = std::make_shared<Lease>(std::move(*lease));
-    front_.proxy.Forward(std::move(req), std::move(to), [self = shared_from_this(), held](ProxyResult result) {
-      held->Release();
-      self->Send(std::move(result.response));
-    });
+    front_.proxy.Forward(std::move(req), std::move(to),
+                         [self = shared_from_this(), held, key, started](ProxyResult result) {
+                           held->Release();
+                           const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+                           self->front_.metrics.RecordCall(key, result.response.result_int(), took.count());
+                           self->Send(std::move(result.response));
+                         });
   }
 
   void Send(ProxyResponse res) {

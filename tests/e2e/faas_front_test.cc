@@ -105,6 +105,14 @@ TEST_F(FaasFront, StartCallListDrop) {
   EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).status, 404);
   EXPECT_EQ(Admin("DELETE", "/functions/drop/hello").status, 404);
   EXPECT_TRUE(Processes().empty());
+  auto metrics = HttpRequest(front_->port(), "GET", "/capsule/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(R"(capsule_faas_requests_total{function="hello",revision="default",code="200"} 2)"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find(R"(capsule_faas_request_duration_seconds_count{function="hello",revision="default"} 2)"),
+            std::string::npos)
+      << metrics.body;
 }
 
 TEST_F(FaasFront, SubPathsQueriesAndHeadersReachTheChild) {
@@ -170,6 +178,12 @@ TEST_F(FaasFront, AKilledChildIsRestarted) {
       },
       std::chrono::seconds(15)));
   EXPECT_EQ(Processes()["hello/default/0"]["restarts"], 1);
+  auto metrics = HttpRequest(front_->port(), "GET", "/capsule/metrics").body;
+  EXPECT_NE(metrics.find(R"(capsule_faas_restarts_total{function="hello",revision="default"} 1)"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(capsule_faas_replicas{function="hello",revision="default",state="up"} 1)"),
+            std::string::npos)
+      << metrics;
   EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).body, kHelloReply);
 }
 
