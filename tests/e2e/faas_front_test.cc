@@ -61,6 +61,14 @@ TEST(FaasFrontStart, RefusesToRunWithoutAToken) {
   auto r = RunProcess({HttpBinaryPath(), "--faas", "--host=127.0.0.1", "--httpPort="}, options);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--faas needs the environment variable CAPSULE_FAAS_TOKEN"), std::string::npos) << r.err;
+  options.env = {std::string("CAPSULE_FAAS_TOKEN=") + kToken};
+  r = RunProcess({HttpBinaryPath(), "--faas", "--host=127.0.0.1", "--httpPort=", "--crt=a.pem", "--key=b.pem"},
+                 options);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--faas does not serve HTTPS"), std::string::npos) << r.err;
+  r = RunProcess({HttpBinaryPath(), "--faas", "--host=127.0.0.1", "--httpPort=", "--replicas=0"}, options);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--replicas must be a number from 1 to 64"), std::string::npos) << r.err;
 }
 
 TEST_F(FaasFront, AdminRoutesNeedTheToken) {

@@ -87,6 +87,10 @@ int Main(const std::vector<std::string>& args) {
     return 0;
   }
   if (faas) {
+    if (!crt.empty() || !key.empty() || !stop_after.empty()) {
+      PrintError("--faas does not serve HTTPS or stop by itself yet: drop --crt, --key and --stopAfter");
+      return 2;
+    }
     FaasConfig config;
     config.host = host;
     if (!port.empty()) {
