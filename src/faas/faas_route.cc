@@ -48,7 +48,7 @@ std::vector<std::string_view> Split(std::string_view path) {
 }
 
 bool IsAdminWord(std::string_view s) {
-  return s == "start" || s == "processes" || s == "duplicate" || s == "drop";
+  return s == "start" || s == "processes" || s == "duplicate" || s == "drop" || s == "route";
 }
 
 BadRoute BadName(std::string_view what) {
@@ -95,6 +95,17 @@ FaasRoute RouteOf(std::string_view method, std::string_view target) {
       auto s = segment(i);
       if (!s || !IsFunctionName(*s)) return i == 1 ? BadName("function name") : BadName("revision");
       names.push_back(*s);
+    }
+    if (first == "route") {
+      if (method == "PUT") {
+        if (args != 2) return BadRoute{404, "use PUT /functions/route/NAME/REVISION"};
+        return RouteRoute{names[0], names[1]};
+      }
+      if (method == "DELETE") {
+        if (args != 1) return BadRoute{404, "use DELETE /functions/route/NAME"};
+        return RouteRoute{names[0], std::nullopt};
+      }
+      return BadRoute{405, "/functions/route takes PUT or DELETE"};
     }
     if (first == "duplicate") {
       if (args != 3) return BadRoute{404, "use PUT /functions/duplicate/NAME/REVISION/NEW_REVISION"};

@@ -26,6 +26,12 @@ struct DropRoute {
   std::string name, revision;     // revision: kDefaultRevision when the path has none
   std::optional<unsigned> index;  // one replica; none: all of the revision
 };
+// PUT /functions/route/NAME/REV: calls of NAME's default revision go to REV from now on (blue/green);
+// DELETE /functions/route/NAME: they go to the revision named "default" again.
+struct RouteRoute {
+  std::string name;
+  std::optional<std::string> revision;  // none: remove the route
+};
 // ANY /functions/NAME[/REV[/SUB/PATH]][?QUERY]: a call of a function revision. target is what the child receives:
 // the sub-path (at least "/") and the query string, unchanged.
 struct CallRoute {
@@ -40,11 +46,12 @@ struct BadRoute {
   std::string message;
 };
 
-using FaasRoute = std::variant<StartRoute, ProcessesRoute, DuplicateRoute, DropRoute, CallRoute, OtherRoute, BadRoute>;
+using FaasRoute =
+    std::variant<StartRoute, ProcessesRoute, DuplicateRoute, DropRoute, RouteRoute, CallRoute, OtherRoute, BadRoute>;
 
 // Classifies method + target (the request line's target: path and query). Segments are percent-decoded; names and
 // revisions must match [A-Za-z0-9._-]+ (anything else is a BadRoute 400, so that a name can be a file name). The
-// admin words (start, processes, duplicate, drop) are reserved: no function may be called by them.
+// admin words (start, processes, duplicate, drop, route) are reserved: no function may be called by them.
 FaasRoute RouteOf(std::string_view method, std::string_view target);
 
 // Whether text can name a function or a revision.

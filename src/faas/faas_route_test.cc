@@ -21,6 +21,12 @@ TEST(FaasRoute, AdminRoutes) {
   auto drop = As<DropRoute>(RouteOf("DELETE", "/functions/drop/hello"));
   EXPECT_EQ(drop.revision, "default");
   EXPECT_FALSE(drop.index);
+  auto route = As<RouteRoute>(RouteOf("PUT", "/functions/route/hello/green"));
+  EXPECT_EQ(route.name, "hello");
+  EXPECT_EQ(route.revision, "green");
+  EXPECT_FALSE(As<RouteRoute>(RouteOf("DELETE", "/functions/route/hello")).revision);
+  EXPECT_EQ(As<BadRoute>(RouteOf("GET", "/functions/route/hello/green")).status, 405);
+  EXPECT_EQ(As<BadRoute>(RouteOf("PUT", "/functions/route/hello")).status, 404);
   drop = As<DropRoute>(RouteOf("DELETE", "/functions/drop/hello/blue/2"));
   EXPECT_EQ(drop.revision, "blue");
   EXPECT_EQ(drop.index, 2u);

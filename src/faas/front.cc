@@ -81,6 +81,7 @@ struct Front::Impl {
   std::mutex mutex;  // started, admin_in_flight
   std::condition_variable admin_done;
   std::map<ReplicaKey, Started> started;
+  std::map<std::string, std::string> routes;  // function -> the revision its default calls go to
   int admin_in_flight = 0;
 
   void Accept();
@@ -93,6 +94,9 @@ struct Front::Impl {
   ProxyResponse Duplicate(const DuplicateRoute& route);
   ProxyResponse Drop(const DropRoute& route);
   ProxyResponse Processes();
+  ProxyResponse Route(const RouteRoute& route);
+  // The revision a call of name/revision goes to: a route's target for the default revision.
+  std::string Resolve(const std::string& name, const std::string& revision);
   // The checks of a start: the program to run (or a 403 reply), the module's path or URL (a 400 or 403 reply when
   // refused). CheckArgs rewrites --wasm to an absolute path.
   std::variant<std::string, ProxyResponse> CheckProgram(const std::string& path) const;
@@ -155,13 +159,15 @@ class Session : public std::enable_shared_from_this<Session> {
     const FaasRoute route = RouteOf(req.method_string(), req.target());
     if (const auto* bad = std::get_if<BadRoute>(&route)) return Send(Reply(bad->status, bad->message + "\n"));
     if (const auto* call = std::get_if<CallRoute>(&route))
-      return Forward(std::move(req), ReplicaKey{call->name, call->revision}, call->target, true);
+      return Forward(std::move(req), ReplicaKey{call->name, front_.Resolve(call->name, call->revision)}, call->target,
+                     true);
     if (std::holds_alternative<OtherRoute>(route)) return Other(std::move(req));
     if (!TokenMatches(front_.options.token, req[kTokenHeader]))
       return Send(Reply(401, "missing or wrong CAPSULE_FAAS_TOKEN header\n"));
     auto self = shared_from_this();
     auto send = [self](ProxyResponse res) { self->Send(std::move(res)); };
     if (std::holds_alternative<ProcessesRoute>(route)) return Send(front_.Processes());
+    if (const auto* r = std::get_if<RouteRoute>(&route)) return Send(front_.Route(*r));
     if (std::holds_alternative<StartRoute>(route))
       return front_.RunAdmin([&front = front_, body = std::move(req.body())] { return front.Start(body); }, send);
     if (const auto* dup = std::get_if<DuplicateRoute>(&route))
@@ -340,6 +346,13 @@ ProxyResponse Front::Impl::Duplicate(const DuplicateRoute& route) {
 
 ProxyResponse Front::Impl::Drop(const DropRoute& route) {
   const ReplicaKey key{route.name, route.revision};
+  if (!route.index) {
+    std::lock_guard lock(mutex);
+    if (auto it = routes.find(route.name); it != routes.end() && it->second == route.revision)
+      return Reply(409, route.name + "'s default calls go to " + route.revision +
+                            ": route them elsewhere first (PUT /functions/route/NAME/REVISION or DELETE "
+                            "/functions/route/NAME)\n");
+  }
   Status st = route.index ? supervisor.Stop(key, static_cast<int>(*route.index)) : supervisor.Stop(key);
   if (!st) return Reply(404, "Capsule process not found: " + key.ToString() + "\n");
   bool any_left = false;
@@ -349,6 +362,25 @@ ProxyResponse Front::Impl::Drop(const DropRoute& route) {
     started.erase(key);
   }
   return Reply(200, key.ToString() + (route.index ? "/" + std::to_string(*route.index) : ""));
+}
+
+std::string Front::Impl::Resolve(const std::string& name, const std::string& revision) {
+  if (revision != kDefaultRevision) return revision;
+  std::lock_guard lock(mutex);
+  auto it = routes.find(name);
+  return it == routes.end() ? revision : it->second;
+}
+
+ProxyResponse Front::Impl::Route(const RouteRoute& route) {
+  std::lock_guard lock(mutex);
+  if (!route.revision) {
+    if (!routes.erase(route.name)) return Reply(404, "no route for " + route.name + "\n");
+    return Reply(200, route.name + "/" + std::string(kDefaultRevision));
+  }
+  if (!started.count(ReplicaKey{route.name, *route.revision}))
+    return Reply(404, "Capsule process not found: " + route.name + "/" + *route.revision + "\n");
+  routes[route.name] = *route.revision;  // one assignment: every call after it goes to the new revision
+  return Reply(200, route.name + "/" + *route.revision);
 }
 
 ProxyResponse Front::Impl::Processes() {

@@ -3,9 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http_client.h"
 #include "process.h"
@@ -173,6 +175,49 @@ TEST_F(FaasFront, DuplicateServesANewRevision) {
   EXPECT_TRUE(listing.contains("hello/green/0"));
   EXPECT_NE(listing["hello/blue/0"]["pid"], listing["hello/green/0"]["pid"]);  // a process of its own
   EXPECT_EQ(Admin("PUT", "/functions/duplicate/hello/nope/x").status, 404);
+}
+
+// Blue/green: the default revision's calls move from blue to green in one step while a client keeps calling; no
+// call fails, and blue is then dropped gracefully.
+TEST_F(FaasFront, BlueGreenSwitchUnderLoadFailsNoCall) {
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("hello", "blue", "hello-world.wasm")).status, 200);
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("hello", "green", "http_test.wasm")).status, 200);
+  ASSERT_EQ(Admin("PUT", "/functions/route/hello/blue").status, 200);
+  EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).body, kHelloReply);
+  std::atomic<bool> stop{false};
+  std::atomic<int> blue{0}, green{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c)
+    clients.emplace_back([&] {
+      HttpConnection connection(front_->port());
+      while (!stop) {
+        auto r = connection.Request("POST", "/functions/hello", kHello);
+        if (r.status != 200) {
+          ++failed;
+          continue;
+        }
+        if (r.body == kHelloReply)
+          ++blue;
+        else if (r.body == R"({"hello":"world"})")
+          ++green;
+        else
+          ++failed;
+      }
+    });
+  EXPECT_TRUE(WaitUntil([&] { return blue > 200; }, std::chrono::seconds(10)));
+  ASSERT_EQ(Admin("PUT", "/functions/route/hello/green").status, 200);
+  const int blue_at_switch = blue;
+  EXPECT_TRUE(WaitUntil([&] { return green > 200; }, std::chrono::seconds(10)));
+  EXPECT_EQ(Admin("DELETE", "/functions/drop/hello/green").status, 409);  // the route's target stays
+  EXPECT_EQ(Admin("DELETE", "/functions/drop/hello/blue").status, 200);
+  const int green_after_drop = green;
+  EXPECT_TRUE(WaitUntil([&] { return green > green_after_drop + 100; }, std::chrono::seconds(10)));
+  stop = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(failed, 0);
+  EXPECT_LE(blue - blue_at_switch, 4) << "at most the calls in flight at the switch end on blue";
+  EXPECT_EQ(Admin("DELETE", "/functions/route/hello").status, 200);
+  EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).status, 404);  // no revision "default"
 }
 
 TEST_F(FaasFront, AKilledChildIsRestarted) {
