@@ -19,6 +19,8 @@ packages=(
   libcurl4-openssl-dev libhiredis-dev
   # capsule-http: HTTP/1.1 server (Boost.Beast/Asio), TLS, JSON; openssl makes test certificates
   libboost1.74-dev libssl-dev nlohmann-json3-dev openssl
+  # capsule-http --faas: its functions file (--config, POST /functions/apply) in YAML or JSON
+  libyaml-cpp-dev
   # bench/http: the nginx ceiling and the load generator
   nginx-light wrk python3
   # host-function tests: a real Redis server

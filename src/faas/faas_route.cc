@@ -48,7 +48,7 @@ std::vector<std::string_view> Split(std::string_view path) {
 }
 
 bool IsAdminWord(std::string_view s) {
-  return s == "start" || s == "processes" || s == "duplicate" || s == "drop" || s == "route";
+  return s == "start" || s == "processes" || s == "apply" || s == "duplicate" || s == "drop" || s == "route";
 }
 
 BadRoute BadName(std::string_view what) {
@@ -82,12 +82,13 @@ FaasRoute RouteOf(std::string_view method, std::string_view target) {
 
   if (IsAdminWord(first)) {
     const size_t args = raw.size() - 1;
-    if (first == "start" || first == "processes") {
-      const bool start = first == "start";
+    if (first == "start" || first == "processes" || first == "apply") {
+      const bool get = first == "processes";
       if (args != 0) return BadRoute{404, "no such route: " + std::string(path)};
-      if (method != (start ? "POST" : "GET"))
-        return BadRoute{405, std::string(path) + " takes " + (start ? "POST" : "GET") + " only"};
-      if (start) return StartRoute{};
+      if (method != (get ? "GET" : "POST"))
+        return BadRoute{405, std::string(path) + " takes " + (get ? "GET" : "POST") + " only"};
+      if (first == "start") return StartRoute{};
+      if (first == "apply") return ApplyRoute{};
       return ProcessesRoute{};
     }
     std::vector<std::string> names;

@@ -17,6 +17,8 @@ inline constexpr std::string_view kDefaultRevision = "default";
 struct StartRoute {};
 // GET /functions/processes: list every replica.
 struct ProcessesRoute {};
+// POST /functions/apply: make the running functions and routes those of a functions file (the body).
+struct ApplyRoute {};
 // PUT /functions/duplicate/NAME/REV/NEWREV: serve NAME/REV's module as NEWREV too.
 struct DuplicateRoute {
   std::string name, revision, new_revision;
@@ -46,12 +48,12 @@ struct BadRoute {
   std::string message;
 };
 
-using FaasRoute =
-    std::variant<StartRoute, ProcessesRoute, DuplicateRoute, DropRoute, RouteRoute, CallRoute, OtherRoute, BadRoute>;
+using FaasRoute = std::variant<StartRoute, ProcessesRoute, ApplyRoute, DuplicateRoute, DropRoute, RouteRoute, CallRoute,
+                               OtherRoute, BadRoute>;
 
 // Classifies method + target (the request line's target: path and query). Segments are percent-decoded; names and
 // revisions must match [A-Za-z0-9._-]+ (anything else is a BadRoute 400, so that a name can be a file name). The
-// admin words (start, processes, duplicate, drop, route) are reserved: no function may be called by them.
+// admin words (start, processes, apply, duplicate, drop, route) are reserved: no function may be called by them.
 FaasRoute RouteOf(std::string_view method, std::string_view target);
 
 // Whether text can name a function or a revision.

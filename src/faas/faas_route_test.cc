@@ -14,6 +14,8 @@ T As(const FaasRoute& route) {
 TEST(FaasRoute, AdminRoutes) {
   As<StartRoute>(RouteOf("POST", "/functions/start"));
   As<ProcessesRoute>(RouteOf("GET", "/functions/processes"));
+  As<ApplyRoute>(RouteOf("POST", "/functions/apply"));
+  EXPECT_EQ(As<BadRoute>(RouteOf("GET", "/functions/apply")).status, 405);
   auto dup = As<DuplicateRoute>(RouteOf("PUT", "/functions/duplicate/hello/blue/green"));
   EXPECT_EQ(dup.name, "hello");
   EXPECT_EQ(dup.revision, "blue");

@@ -10,10 +10,13 @@
 #include <thread>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
 #include "faas/beast_http.h"
 #include "faas/faas_route.h"
 #include "faas/faas_token.h"
 #include "faas/front_metrics.h"
+#include "faas/functions_file.h"
 #include "faas/process_listing.h"
 #include "faas/start_request.h"
 
@@ -43,6 +46,12 @@ struct Started {
   std::vector<std::string> args;
   int replicas = 1;
   std::chrono::system_clock::time_point created_at;
+
+  // Whether other would run the same children (what the functions file compares).
+  bool SameLaunch(const Started& other) const {
+    return program == other.program && args == other.args && request.env == other.request.env &&
+           replicas == other.replicas;
+  }
 };
 
 ProcessStatus StatusOf(ReplicaState state) {
@@ -91,6 +100,13 @@ struct Front::Impl {
 
   // The admin operations (on admin threads).
   ProxyResponse Start(const std::string& body);
+  ProxyResponse Apply(const std::string& body);
+  // A checked start request as what to launch, or the reply that refuses it.
+  std::variant<Started, ProxyResponse> Prepare(const StartRequest& request) const;
+  // Launches prepared as key (which must not run); the reply: 200 NAME/REV/0, 409, 502.
+  ProxyResponse Launch(const ReplicaKey& key, Started prepared);
+  // Stops every replica of key and forgets it.
+  void StopRevision(const ReplicaKey& key);
   ProxyResponse Duplicate(const DuplicateRoute& route);
   ProxyResponse Drop(const DropRoute& route);
   ProxyResponse Processes();
@@ -170,6 +186,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (const auto* r = std::get_if<RouteRoute>(&route)) return Send(front_.Route(*r));
     if (std::holds_alternative<StartRoute>(route))
       return front_.RunAdmin([&front = front_, body = std::move(req.body())] { return front.Start(body); }, send);
+    if (std::holds_alternative<ApplyRoute>(route))
+      return front_.RunAdmin([&front = front_, body = std::move(req.body())] { return front.Apply(body); }, send);
     if (const auto* dup = std::get_if<DuplicateRoute>(&route))
       return front_.RunAdmin([&front = front_, r = *dup] { return front.Duplicate(r); }, send);
     if (const auto* drop = std::get_if<DropRoute>(&route))
@@ -298,21 +316,24 @@ std::optional<ProxyResponse> Front::Impl::CheckArgs(std::vector<std::string>& ar
   return std::nullopt;
 }
 
-ProxyResponse Front::Impl::Start(const std::string& body) {
-  auto request = ParseStartRequest(body);
-  if (!request) return Reply(400, request.error().message + "\n");
-  auto checked = CheckProgram(request->path);
+std::variant<Started, ProxyResponse> Front::Impl::Prepare(const StartRequest& request) const {
+  auto checked = CheckProgram(request.path);
   if (auto* refusal = std::get_if<ProxyResponse>(&checked)) return std::move(*refusal);
-  const std::string program = std::get<std::string>(checked);
-  std::vector<std::string> args = request->args;
+  std::vector<std::string> args = request.args;
   if (auto refusal = CheckArgs(args)) return std::move(*refusal);
-  const ReplicaKey key{request->name, request->revision};
+  return Started{request, std::get<std::string>(checked), std::move(args),
+                 request.replicas ? request.replicas : options.replicas, std::chrono::system_clock::now()};
+}
+
+ProxyResponse Front::Impl::Launch(const ReplicaKey& key, Started prepared) {
+  const int replicas = prepared.replicas;
+  const std::vector<std::string> args = prepared.args, env = prepared.request.env;
   {
     std::lock_guard lock(mutex);
     if (started.count(key)) return Reply(409, key.ToString() + " already runs: drop it first\n");
-    started[key] = Started{*request, program, args, options.replicas, std::chrono::system_clock::now()};
+    started[key] = std::move(prepared);
   }
-  Status st = supervisor.Start(key, options.replicas, args, request->env);
+  Status st = supervisor.Start(key, replicas, args, env);
   if (!st) {
     std::lock_guard lock(mutex);
     started.erase(key);
@@ -320,6 +341,79 @@ ProxyResponse Front::Impl::Start(const std::string& body) {
     return Reply(status, "cannot start " + key.ToString() + ": " + st.error().message + "\n");
   }
   return Reply(200, key.ToString() + "/0");
+}
+
+void Front::Impl::StopRevision(const ReplicaKey& key) {
+  (void)supervisor.Stop(key);
+  std::lock_guard lock(mutex);
+  started.erase(key);
+}
+
+ProxyResponse Front::Impl::Start(const std::string& body) {
+  auto request = ParseStartRequest(body);
+  if (!request) return Reply(400, request.error().message + "\n");
+  auto prepared = Prepare(*request);
+  if (auto* refusal = std::get_if<ProxyResponse>(&prepared)) return std::move(*refusal);
+  return Launch(ReplicaKey{request->name, request->revision}, std::get<Started>(std::move(prepared)));
+}
+
+ProxyResponse Front::Impl::Apply(const std::string& body) {
+  auto file = ParseFunctionsFile(body);
+  if (!file) return Reply(400, file.error().message + "\n");
+  // Everything is checked before anything changes.
+  std::map<ReplicaKey, Started> wanted;
+  for (const StartRequest& request : file->functions) {
+    const ReplicaKey key{request.name, request.revision};
+    auto prepared = Prepare(request);
+    if (auto* refusal = std::get_if<ProxyResponse>(&prepared)) {
+      refusal->body() = key.ToString() + ": " + refusal->body();
+      return std::move(*refusal);
+    }
+    wanted.emplace(key, std::get<Started>(std::move(prepared)));
+  }
+  std::map<ReplicaKey, Started> running;
+  {
+    std::lock_guard lock(mutex);
+    running = started;
+    // Routes to revisions that go away end first, so that no call is sent to a stopping revision.
+    for (auto it = routes.begin(); it != routes.end();) {
+      auto target = wanted.find(ReplicaKey{it->first, it->second});
+      const bool stays = target != wanted.end() && running.count(target->first) &&
+                         running.at(target->first).SameLaunch(target->second);
+      it = stays ? std::next(it) : routes.erase(it);
+    }
+  }
+  nlohmann::json report = {{"started", nlohmann::json::array()},
+                           {"restarted", nlohmann::json::array()},
+                           {"stopped", nlohmann::json::array()},
+                           {"unchanged", nlohmann::json::array()},
+                           {"failed", nlohmann::json::object()}};
+  for (const auto& [key, was] : running)
+    if (!wanted.count(key)) {
+      StopRevision(key);
+      report["stopped"].push_back(key.ToString());
+    }
+  for (auto& [key, launch] : wanted) {
+    auto it = running.find(key);
+    if (it != running.end() && it->second.SameLaunch(launch)) {
+      report["unchanged"].push_back(key.ToString());
+      continue;
+    }
+    const bool restart = it != running.end();
+    if (restart) StopRevision(key);
+    ProxyResponse res = Launch(key, std::move(launch));
+    if (res.result_int() != 200)
+      report["failed"][key.ToString()] = res.body();
+    else
+      report[restart ? "restarted" : "started"].push_back(key.ToString());
+  }
+  {
+    std::lock_guard lock(mutex);
+    for (const auto& [name, revision] : file->routes)
+      if (started.count(ReplicaKey{name, revision})) routes[name] = revision;
+    report["routes"] = routes;
+  }
+  return Reply(report["failed"].empty() ? 200 : 502, report.dump(2) + "\n", "application/json; charset=utf-8");
 }
 
 ProxyResponse Front::Impl::Duplicate(const DuplicateRoute& route) {
@@ -435,6 +529,12 @@ Status Front::Listen() {
     return Fail(ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
                                     ": " + ec.message());
   return Status::Ok();
+}
+
+Status Front::ApplyFile(const std::string& text) {
+  ProxyResponse res = impl_->Apply(text);
+  if (res.result_int() == 200) return Status::Ok();
+  return Fail(ErrorCode::kInvalidArgument, res.body());
 }
 
 uint16_t Front::port() const {

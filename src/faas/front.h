@@ -41,6 +41,10 @@ class Front {
 
   // Binds and listens. Errors: kInvalidArgument / kIo naming the address.
   Status Listen();
+  // Makes the running functions and routes those of a functions file (functions_file.h): starts what is missing,
+  // restarts what changed, stops what is not listed. Errors: kInvalidArgument with the file's error or, when some
+  // revision did not start, the report (JSON) naming it.
+  Status ApplyFile(const std::string& text);
   // The bound port (after Listen).
   uint16_t port() const;
   // Serves until SIGINT or SIGTERM, then stops accepting, lets the admin operations in flight end, and returns the

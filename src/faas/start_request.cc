@@ -44,6 +44,11 @@ Result<StartRequest> ParseStartRequest(std::string_view body) {
                   ReadString(doc, "description", &r.description), ReadString(doc, "path", &r.path),
                   ReadStrings(doc, "args", &r.args), ReadStrings(doc, "env", &r.env)})
     if (!st) return st.take_error();
+  if (auto it = doc.find("replicas"); it != doc.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 64)
+      return Invalid("\"replicas\" must be a whole number from 1 to 64");
+    r.replicas = it->get<int>();
+  }
   if (r.name.empty()) return Invalid("\"name\" is required");
   if (!IsFunctionName(r.name))
     return Invalid("invalid \"name\" \"" + r.name + "\": letters, digits, '.', '_' and '-' only");

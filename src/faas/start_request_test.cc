@@ -19,6 +19,8 @@ TEST(StartRequest, ReadsCapsulesBody) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->revision, "default");
   EXPECT_EQ(r->args, (std::vector<std::string>{"--wasm=a.wasm"}));  // no argv[0]: the flag stays
+  EXPECT_EQ(r->replicas, 0);
+  EXPECT_EQ(ParseStartRequest(R"({"name":"a","replicas":3})")->replicas, 3);
 }
 
 TEST(StartRequest, ClearErrors) {
@@ -36,6 +38,8 @@ TEST(StartRequest, ClearErrors) {
   EXPECT_NE(message(R"({"name":"a","args":[1]})").find("\"args\" must be an array"), std::string::npos);
   EXPECT_NE(message(R"({"name":7})").find("\"name\" must be a string"), std::string::npos);
   EXPECT_NE(message(R"({"name":"a","env":["NOEQUALS"]})").find("NAME=VALUE"), std::string::npos);
+  EXPECT_NE(message(R"({"name":"a","replicas":0})").find("from 1 to 64"), std::string::npos);
+  EXPECT_NE(message(R"({"name":"a","replicas":"2"})").find("from 1 to 64"), std::string::npos);
 }
 
 }  // namespace

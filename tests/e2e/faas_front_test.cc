@@ -220,6 +220,67 @@ TEST_F(FaasFront, BlueGreenSwitchUnderLoadFailsNoCall) {
   EXPECT_EQ(HttpRequest(front_->port(), "POST", "/functions/hello", kHello).status, 404);  // no revision "default"
 }
 
+// A functions file at start (--config), then applied again with changes (POST /functions/apply).
+TEST(FaasFrontConfig, AFunctionsFileAtStartAndApplied) {
+  const std::string dir = MakeTempDir();
+  const std::string file = dir + "/functions.yaml";
+  std::ofstream(file) << "functions:\n"
+                         "  - name: hello\n    revision: blue\n    replicas: 2\n"
+                         "    args: [--wasm=hello-world.wasm]\n"
+                         "  - name: echo\n    args: [--wasm=http_test.wasm]\n"
+                         "routes:\n  hello: blue\n";
+  HttpServerProcess front(
+      {"--faas", "--host=127.0.0.1", "--functions-dir=" + std::string(CAPSULE_GUEST_DIR), "--config=" + file},
+      {std::string("CAPSULE_FAAS_TOKEN=") + kToken});
+  ASSERT_GT(front.port(), 0) << front.Stderr();
+  auto admin = [&](const std::string& method, const std::string& target, const std::string& body = "") {
+    return HttpRequest(front.port(), method, target, body, {kTokenHeader});
+  };
+  json listing = json::parse(admin("GET", "/functions/processes").body);
+  EXPECT_TRUE(listing.contains("hello/blue/0") && listing.contains("hello/blue/1") &&
+              listing.contains("echo/default/0"))
+      << listing.dump();
+  EXPECT_EQ(HttpRequest(front.port(), "POST", "/functions/hello", kHello).body, kHelloReply);
+  const int blue_pid = listing["hello/blue/0"]["pid"].get<int>();
+
+  auto r = admin("POST", "/functions/apply",
+                 "functions:\n"
+                 "  - {name: hello, revision: blue, replicas: 2, args: [--wasm=hello-world.wasm]}\n"
+                 "  - {name: hello, revision: green, args: [--wasm=http_test.wasm]}\n"
+                 "routes: {hello: green}\n");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json report = json::parse(r.body);
+  EXPECT_EQ(report["unchanged"], json::array({"hello/blue"})) << r.body;
+  EXPECT_EQ(report["started"], json::array({"hello/green"})) << r.body;
+  EXPECT_EQ(report["stopped"], json::array({"echo/default"})) << r.body;
+  EXPECT_EQ(report["routes"]["hello"], "green");
+  EXPECT_EQ(HttpRequest(front.port(), "POST", "/functions/hello", kHello).body, R"({"hello":"world"})");
+  EXPECT_EQ(HttpRequest(front.port(), "POST", "/functions/echo", kHello).status, 404);
+  listing = json::parse(admin("GET", "/functions/processes").body);
+  EXPECT_EQ(listing["hello/blue/0"]["pid"], blue_pid);  // unchanged: not restarted
+
+  r = admin("POST", "/functions/apply", "functions: [{name: x, args: [--wasm=../../etc/passwd]}]");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("x/default: "), std::string::npos) << r.body;
+  EXPECT_TRUE(json::parse(admin("GET", "/functions/processes").body).contains("hello/green/0"));  // nothing changed
+  EXPECT_EQ(admin("POST", "/functions/apply", "functions: [{name: x, nope: 1}]").status, 400);
+  fs::remove_all(dir);
+}
+
+TEST(FaasFrontConfig, ABadFunctionsFileStopsTheStart) {
+  const std::string dir = MakeTempDir();
+  std::ofstream(dir + "/f.yaml") << "functions: [{name: a, args: [--wasm=missing.wasm]}]\n";
+  RunOptions options;
+  options.env = {std::string("CAPSULE_FAAS_TOKEN=") + kToken};
+  auto r = RunProcess({HttpBinaryPath(), "--faas", "--host=127.0.0.1", "--httpPort=", "--config=" + dir + "/f.yaml",
+                       "--functions-dir=" + dir},
+                      options);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("f.yaml"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a/default"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
 TEST_F(FaasFront, AKilledChildIsRestarted) {
   ASSERT_EQ(Admin("POST", "/functions/start", StartBody("hello", "default", "hello-world.wasm")).status, 200);
   const int pid = Processes()["hello/default/0"]["pid"].get<int>();

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "capsule/engine.h"
 #include "faas/front.h"
 #include "faas/supervisor.h"
 
@@ -59,6 +60,15 @@ int FaasMain(const FaasConfig& config) {
     auto st = supervisor.Start({"index.page", "default"}, config.replicas, {"--wasm=" + wasm});
     if (!st) {
       PrintError("cannot start --wasm as index.page: " + st.error().message);
+      return 1;
+    }
+  }
+  if (!config.config_file.empty()) {
+    auto text = ReadFileBytes(config.config_file);
+    Status st = text ? front.ApplyFile(std::string(text->begin(), text->end())) : Status(text.take_error());
+    if (!st) {
+      PrintError(config.config_file + ": " + st.error().message);
+      supervisor.StopAll();
       return 1;
     }
   }

@@ -17,11 +17,13 @@ struct FaasConfig {
   int replicas = 1;
   std::chrono::milliseconds proxy_timeout{30000};
   uint64_t max_body = uint64_t{8} << 20;
-  std::string index_wasm;  // --wasm: served as the function index.page (every path outside /functions/)
+  std::string index_wasm;   // --wasm: served as the function index.page (every path outside /functions/)
+  std::string config_file;  // --config: a functions file applied at start
 };
 
 // Runs the front until SIGINT/SIGTERM, then stops every child; returns the exit code (2 without CAPSULE_FAAS_TOKEN,
-// 1 when it cannot listen or the index.page module does not start).
+// 1 when it cannot listen, the functions file is refused, or a function of it or the index.page module does not
+// start).
 int FaasMain(const FaasConfig& config);
 
 }  // namespace capsule::http

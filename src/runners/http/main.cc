@@ -44,7 +44,7 @@ void PrintError(const std::string& message) {
 
 int Main(const std::vector<std::string>& args) {
   std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, max_body = "8MiB";
-  std::string parent, module_name, module_revision, functions_dir, replicas = "1", proxy_timeout = "30s";
+  std::string parent, module_name, module_revision, functions_dir, replicas = "1", proxy_timeout = "30s", config_file;
   bool faas = false;
   std::vector<std::string> allow_module_urls;
   bool version = false;
@@ -71,6 +71,8 @@ int Main(const std::vector<std::string>& args) {
   flags.Repeated("allow-module-url", &allow_module_urls, "--faas: a URL prefix functions may download modules from",
                  "PREFIX");
   flags.String("replicas", &replicas, "--faas: children per function revision", "N");
+  flags.String("config", &config_file,
+               "--faas: a functions file (YAML or JSON) applied when the front starts (docs/faas.md)", "FILE");
   flags.String("proxy-timeout", &proxy_timeout, "--faas: longest call through the front (then 504)", "DURATION");
   flags.String("parentEndpoint", &parent, "Capsule FaaS flag (ignored)", "URL");
   flags.String("moduleName", &module_name, "Capsule FaaS flag (ignored)", "NAME");
@@ -126,6 +128,7 @@ int Main(const std::vector<std::string>& args) {
     }
     config.max_body = *body;
     config.index_wasm = module.wasm;
+    config.config_file = config_file;
     return FaasMain(config);
   }
   if (!module.given()) {
