@@ -423,19 +423,12 @@ ProxyResponse Front::Impl::Duplicate(const DuplicateRoute& route) {
     std::lock_guard lock(mutex);
     auto it = started.find(from);
     if (it == started.end()) return Reply(404, "Capsule process not found: " + from.ToString() + "\n");
-    if (started.count(to)) return Reply(409, to.ToString() + " already runs: drop it first\n");
     copy = it->second;
-    copy.request.revision = route.new_revision;
-    copy.created_at = std::chrono::system_clock::now();
-    started[to] = copy;
   }
-  Status st = supervisor.Start(to, copy.replicas, copy.args, copy.request.env);
-  if (!st) {
-    std::lock_guard lock(mutex);
-    started.erase(to);
-    return Reply(502, "cannot start " + to.ToString() + ": " + st.error().message + "\n");
-  }
-  return Reply(200, route.name);
+  copy.request.revision = route.new_revision;
+  copy.created_at = std::chrono::system_clock::now();
+  ProxyResponse res = Launch(to, std::move(copy));
+  return res.result_int() == 200 ? Reply(200, route.name) : res;
 }
 
 ProxyResponse Front::Impl::Drop(const DropRoute& route) {
