@@ -96,12 +96,16 @@ TEST_F(CapsctlTest, StartCallListDuplicateDrop) {
 }
 
 TEST_F(CapsctlTest, StartJsonOutput) {
-  auto r = Run({"--cmd=start", "--name=hello", "--revision=blue", "--wasm=hello-world.wasm", "--output=json"});
+  auto r = Run(
+      {"--cmd=start", "--name=hello", "--revision=blue", "--wasm=hello-world.wasm", "--stopAfter=60", "--output=json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   json started = json::parse(r.out, nullptr, false);
   EXPECT_EQ(started["started"], "hello/blue/0") << r.out;
   EXPECT_EQ(started["url"], url_ + "/functions/hello/blue") << r.out;
   EXPECT_EQ(Call("/functions/hello/blue").body, kHelloReply);
+  r = Run({"--cmd=processes", "--output=json"});
+  json listing = json::parse(r.out, nullptr, false);
+  EXPECT_TRUE(Contains(listing["hello/blue/0"]["args"].dump(), "--stopAfter=60")) << r.out;
 }
 
 TEST_F(CapsctlTest, AWrongTokenIsAnError) {
