@@ -46,6 +46,9 @@ void CloseAll(std::initializer_list<int> fds) {
                             char** argv, char** envp) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);  // the parent died before prctl: do not outlive it
+  // A process group of its own: a Ctrl-C in the front's terminal reaches the front only, which then stops its
+  // children gracefully (sharing the group, they got SIGINT too and died while the front could still restart them).
+  ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
