@@ -69,9 +69,9 @@ Result<std::shared_ptr<Engine>> LoadV8Engine(const EngineOptions& options) {
     }
     failure = new std::string("cannot load the V8 backend (libcapsule_v8.so); tried:" + tried);
   });
-  if (!create) return Fail(failure && failure->find("has no") != std::string::npos ? ErrorCode::kInternal
-                                                                                     : ErrorCode::kNotFound,
-                           *failure);
+  if (!create)
+    return Fail(failure && failure->find("has no") != std::string::npos ? ErrorCode::kInternal : ErrorCode::kNotFound,
+                *failure);
   Result<std::shared_ptr<Engine>> engine = Fail(ErrorCode::kInternal, "the V8 backend created no engine");
   create(&options, &engine);
   return engine;
