@@ -31,6 +31,9 @@ using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
 using Socket = UpstreamSocket;  // the same socket type, on the front's loop
 
 constexpr char kIndexFunction[] = "index.page";
+// How long a client connection may take to send a request (or stay idle between two): then it is closed, so that
+// clients that connect and send nothing cannot hold connections open for ever.
+constexpr std::chrono::seconds kClientReadTimeout{60};
 
 ProxyResponse Reply(unsigned status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
   ProxyResponse res{static_cast<bhttp::status>(status), 11};
@@ -124,7 +127,8 @@ namespace {
 // One client connection: reads requests one at a time and answers each before reading the next.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Front::Impl& front, Socket socket) : front_(front), socket_(std::move(socket)) {
+  Session(Front::Impl& front, Socket socket)
+      : front_(front), socket_(std::move(socket)), read_timer_(socket_.get_executor()) {
     beast::error_code ec;
     auto remote = socket_.remote_endpoint(ec);
     if (!ec) client_ = remote.address().to_string();
@@ -135,6 +139,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(front_.options.max_body);
+    reading_ = ++reads_;
+    read_timer_.expires_after(kClientReadTimeout);
+    read_timer_.async_wait([weak = weak_from_this(), read = reads_](beast::error_code ec) {
+      // Still in the same read (a completed read may have queued its handler before the timer was cancelled).
+      if (auto self = weak.lock(); self && !ec && self->reading_ == read) self->Close();
+    });
     bhttp::async_read_header(socket_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -155,6 +165,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec) {
+    reading_ = 0;
+    read_timer_.cancel();
     if (ec == bhttp::error::body_limit) {
       keep_alive_ = false;
       return Send(Reply(413, "request body larger than --max-body\n"));
@@ -253,6 +265,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Front::Impl& front_;
   Socket socket_;
+  asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>
+      read_timer_;
+  uint64_t reads_ = 0, reading_ = 0;  // reads started; the one in progress (0: none)
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string client_;
