@@ -297,7 +297,12 @@ std::variant<std::string, ProxyResponse> Front::Impl::CheckProgram(const std::st
   std::error_code ec, ec2;
   const fs::path wanted = fs::canonical(path, ec);
   if (!ec && wanted == fs::canonical(options.capsule_http_path, ec2) && !ec2) return wanted.string();
-  return Reply(403, "\"path\" " + path + " is not allowed: functions run as this front's capsule-http only\n");
+  for (const std::string& allowed : options.allow_exec) {
+    std::error_code ec3;
+    if (!ec && wanted == fs::canonical(allowed, ec3) && !ec3) return wanted.string();
+  }
+  return Reply(403,
+               "\"path\" " + path + " is not allowed: only this front's capsule-http and --allow-exec programs run\n");
 }
 
 std::optional<ProxyResponse> Front::Impl::CheckArgs(std::vector<std::string>& args) const {
@@ -343,12 +348,13 @@ std::variant<Started, ProxyResponse> Front::Impl::Prepare(const StartRequest& re
 ProxyResponse Front::Impl::Launch(const ReplicaKey& key, Started prepared) {
   const int replicas = prepared.replicas;
   const std::vector<std::string> args = prepared.args, env = prepared.request.env;
+  const std::string program = prepared.program == options.capsule_http_path ? std::string() : prepared.program;
   {
     std::lock_guard lock(mutex);
     if (started.count(key)) return Reply(409, key.ToString() + " already runs: drop it first\n");
     started[key] = std::move(prepared);
   }
-  Status st = supervisor.Start(key, replicas, args, env);
+  Status st = supervisor.Start(key, replicas, args, env, program);
   if (!st) {
     std::lock_guard lock(mutex);
     started.erase(key);

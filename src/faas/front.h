@@ -20,6 +20,9 @@ struct FrontOptions {
   uint16_t port = 8080;           // 0: a free port
   std::string token;              // CAPSULE_FAAS_TOKEN; must not be empty
   std::string capsule_http_path;  // the program a start without "path" runs (capsule-http itself)
+  // Other programs a start may name in "path" (--allow-exec): capsule-http builds of other versions, say. Compared
+  // as canonical paths.
+  std::vector<std::string> allow_exec;
   // The directory a start's --wasm must be inside (--functions-dir); a relative --wasm is taken from it.
   std::string functions_dir;
   // URL prefixes a start's --url may begin with (--allow-module-url); none: no downloads.

@@ -32,11 +32,13 @@ long long Millis(Clock::duration d) {
 
 // One replica; guarded by Supervisor::mutex_ (port_cell and in_flight are atomics shared with other threads).
 struct Supervisor::Replica {
-  Replica(ReplicaKey k, int i, std::vector<std::string> a, std::vector<std::string> e, const SupervisorOptions& o)
+  Replica(ReplicaKey k, int i, std::vector<std::string> a, std::vector<std::string> e, std::string b,
+          const SupervisorOptions& o)
       : key(std::move(k)),
         index(i),
         args(std::move(a)),
         env(std::move(e)),
+        binary(std::move(b)),
         backoff(o.backoff_initial, o.backoff_max, o.backoff_reset_after) {}
 
   std::string name() const { return key.ToString() + "#" + std::to_string(index); }
@@ -45,6 +47,7 @@ struct Supervisor::Replica {
   int index;
   std::vector<std::string> args;
   std::vector<std::string> env;
+  std::string binary;  // empty: options.binary
   Backoff backoff;
   ReplicaState state = ReplicaState::kStarting;
   std::unique_ptr<ChildProcess> child;  // null while waiting to be started
@@ -79,7 +82,7 @@ Supervisor::~Supervisor() {
 }
 
 Status Supervisor::Start(const ReplicaKey& key, int replicas, std::vector<std::string> args,
-                         std::vector<std::string> env) {
+                         std::vector<std::string> env, std::string binary) {
   if (replicas < 1) return capsule::Fail(ErrorCode::kInvalidArgument, "replicas must be at least 1");
   std::unique_lock<std::mutex> lock(mutex_);
   if (groups_.count(key) != 0) {
@@ -87,7 +90,7 @@ Status Supervisor::Start(const ReplicaKey& key, int replicas, std::vector<std::s
   }
   ReplicaList& group = groups_[key];
   for (int i = 0; i < replicas; ++i) {
-    auto replica = std::make_shared<Replica>(key, i, args, env, options_);
+    auto replica = std::make_shared<Replica>(key, i, args, env, binary, options_);
     replica->next_start_at = Clock::now();
     group.push_back(std::move(replica));
   }
@@ -240,7 +243,7 @@ Result<Lease> Supervisor::Acquire(const ReplicaKey& key) {
 
 void Supervisor::Spawn(Replica& r) {
   ChildSpec spec;
-  spec.executable = options_.binary;
+  spec.executable = r.binary.empty() ? options_.binary : r.binary;
   spec.args = r.args;
   spec.args.push_back("--httpPort=");
   spec.args.push_back("--host=127.0.0.1");

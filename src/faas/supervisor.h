@@ -50,7 +50,10 @@ class Supervisor {
   // healthy in time) stops all of them and returns an error naming the replica, why, and its last output lines.
   // The code: kExit (a child exited), kInterrupted (not healthy in time), kNotFound/kIo (binary not executable);
   // kInvalidArgument when key already runs or replicas < 1.
-  Status Start(const ReplicaKey& key, int replicas, std::vector<std::string> args, std::vector<std::string> env = {});
+  // binary (non-empty): the program to run instead of options.binary, for this key (it must behave as capsule-http:
+  // print its listening line, answer GET /health).
+  Status Start(const ReplicaKey& key, int replicas, std::vector<std::string> args, std::vector<std::string> env = {},
+               std::string binary = {});
   // Stops every replica of key gracefully: SIGTERM, then SIGKILL after options.drain_timeout; returns once all
   // are reaped. kNotFound for an unknown key.
   Status Stop(const ReplicaKey& key);

@@ -267,6 +267,34 @@ TEST(FaasFrontConfig, AFunctionsFileAtStartAndApplied) {
   fs::remove_all(dir);
 }
 
+// --allow-exec: a start may name another capsule-http (here a copy of ours) as its "path"; nothing else.
+TEST(FaasFrontConfig, AllowExecRunsAnotherCapsuleHttp) {
+  const std::string dir = MakeTempDir();
+  const std::string other = dir + "/capsule-http-other";
+  fs::copy_file(HttpBinaryPath(), other);
+  fs::permissions(other, fs::perms::owner_all);
+  HttpServerProcess front(
+      {"--faas", "--host=127.0.0.1", "--functions-dir=" + std::string(CAPSULE_GUEST_DIR), "--allow-exec=" + other},
+      {std::string("CAPSULE_FAAS_TOKEN=") + kToken});
+  ASSERT_GT(front.port(), 0) << front.Stderr();
+  auto start = [&](const std::string& path) {
+    return HttpRequest(front.port(), "POST", "/functions/start",
+                       R"({"name":"hello","path":")" + path + R"(","args":["","--wasm=hello-world.wasm"]})",
+                       {kTokenHeader});
+  };
+  EXPECT_EQ(start("/bin/sh").status, 403);
+  auto r = start(other);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json p =
+      json::parse(HttpRequest(front.port(), "GET", "/functions/processes", "", {kTokenHeader}).body)["hello/default/0"];
+  EXPECT_EQ(p["path"], fs::canonical(other).string());
+  EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(p["pid"].get<int>()) + "/exe"), fs::canonical(other));
+  EXPECT_EQ(HttpRequest(front.port(), "POST", "/functions/hello", kHello).body, kHelloReply);
+  front.Signal(SIGTERM);
+  EXPECT_EQ(front.Wait(), 0);
+  fs::remove_all(dir);
+}
+
 TEST(FaasFrontConfig, ABadFunctionsFileStopsTheStart) {
   const std::string dir = MakeTempDir();
   std::ofstream(dir + "/f.yaml") << "functions: [{name: a, args: [--wasm=missing.wasm]}]\n";

@@ -44,6 +44,7 @@ int FaasMain(const FaasConfig& config) {
   options.capsule_http_path = self;
   options.functions_dir = config.functions_dir;
   options.allow_module_urls = config.allow_module_urls;
+  options.allow_exec = config.allow_exec;
   options.replicas = config.replicas;
   options.max_body = config.max_body;
   options.proxy.timeout = config.proxy_timeout;

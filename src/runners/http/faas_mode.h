@@ -14,6 +14,7 @@ struct FaasConfig {
   uint16_t port = 8080;  // 0: a free port
   std::string functions_dir;
   std::vector<std::string> allow_module_urls;
+  std::vector<std::string> allow_exec;
   int replicas = 1;
   std::chrono::milliseconds proxy_timeout{30000};
   uint64_t max_body = uint64_t{8} << 20;

@@ -46,7 +46,7 @@ int Main(const std::vector<std::string>& args) {
   std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, max_body = "8MiB";
   std::string parent, module_name, module_revision, functions_dir, replicas = "1", proxy_timeout = "30s", config_file;
   bool faas = false;
-  std::vector<std::string> allow_module_urls;
+  std::vector<std::string> allow_module_urls, allow_exec;
   bool version = false;
   runners::PolicyFlags policy_flags;
   runners::ModuleSourceFlags module;
@@ -70,6 +70,8 @@ int Main(const std::vector<std::string>& args) {
                "DIR");
   flags.Repeated("allow-module-url", &allow_module_urls, "--faas: a URL prefix functions may download modules from",
                  "PREFIX");
+  flags.Repeated("allow-exec", &allow_exec,
+                 "--faas: another program a start may run as \"path\" (a capsule-http of another version)", "PATH");
   flags.String("replicas", &replicas, "--faas: children per function revision", "N");
   flags.String("config", &config_file,
                "--faas: a functions file (YAML or JSON) applied when the front starts (docs/faas.md)", "FILE");
@@ -108,6 +110,7 @@ int Main(const std::vector<std::string>& args) {
     }
     config.functions_dir = functions_dir;
     config.allow_module_urls = allow_module_urls;
+    config.allow_exec = allow_exec;
     char* end = nullptr;
     const long n = std::strtol(replicas.c_str(), &end, 10);
     if (*end || n < 1 || n > 64) {
