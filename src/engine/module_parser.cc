@@ -5,6 +5,7 @@
 #include <string>
 
 #include "capsule/module_info.h"
+#include "engine/binary_format.h"
 #include "engine/binary_reader.h"
 #include "engine/code_scan.h"
 
@@ -13,37 +14,16 @@ namespace {
 
 using internal::AppendLeb;
 using internal::BinaryReader;
+using internal::DecodeValType;
 using internal::SkipConstExpr;
 
 constexpr uint32_t kMaxPages32 = 65536;
 constexpr std::string_view kStateExportPrefix = "capsule:state:global:";
 
-enum Section : uint8_t {
-  kType = 1,
-  kImport = 2,
-  kFunction = 3,
-  kTable = 4,
-  kMemory = 5,
-  kGlobal = 6,
-  kExport = 7,
-  kCode = 10
-};
+using namespace internal::section;
 
 Error Invalid(const std::string& what, size_t offset) {
   return Fail(ErrorCode::kInvalidModule, "invalid module: " + what + " at byte " + std::to_string(offset));
-}
-
-std::optional<ValType> DecodeValType(uint8_t b) {
-  switch (b) {
-    case 0x7f: return ValType::kI32;
-    case 0x7e: return ValType::kI64;
-    case 0x7d: return ValType::kF32;
-    case 0x7c: return ValType::kF64;
-    case 0x7b: return ValType::kV128;
-    case 0x70: return ValType::kFuncRef;
-    case 0x6f: return ValType::kExternRef;
-  }
-  return std::nullopt;
 }
 
 // A table's element type: a reference type.

@@ -15,6 +15,7 @@
 #include <string>
 #include <tuple>
 
+#include "engine/binary_format.h"
 #include "engine/binary_reader.h"
 #include "engine/interp/simd.h"
 
@@ -237,15 +238,7 @@ class Compiler {
   Result<ValType> ReadValType() {
     auto b = Byte();
     if (!b) return b.take_error();
-    switch (*b) {
-      case 0x7f: return ValType::kI32;
-      case 0x7e: return ValType::kI64;
-      case 0x7d: return ValType::kF32;
-      case 0x7c: return ValType::kF64;
-      case 0x70: return ValType::kFuncRef;
-      case 0x6f: return ValType::kExternRef;
-      case 0x7b: return ValType::kV128;
-    }
+    if (auto t = DecodeValType(*b)) return *t;
     return Invalid("malformed value type");
   }
 

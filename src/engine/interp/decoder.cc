@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "abi/utf8.h"
+#include "engine/binary_format.h"
 #include "engine/binary_reader.h"
 #include "engine/interp/module_desc.h"
 
@@ -16,21 +17,7 @@ namespace {
 constexpr uint32_t kMaxPages = 65536;
 constexpr uint32_t kMaxFunctions = 1'000'000;
 
-enum SectionId : uint8_t {
-  kCustom = 0,
-  kType = 1,
-  kImport = 2,
-  kFunction = 3,
-  kTable = 4,
-  kMemory = 5,
-  kGlobal = 6,
-  kExport = 7,
-  kStart = 8,
-  kElement = 9,
-  kCode = 10,
-  kData = 11,
-  kDataCount = 12,
-};
+using namespace capsule::internal::section;
 
 // Position of a section in the required order (data count comes between element and code).
 int SectionOrder(uint8_t id) {
@@ -82,15 +69,7 @@ class Decoder {
   Result<ValType> ReadValType(BinaryReader& r) {
     auto b = r.Byte();
     if (!b) return Malformed("unexpected end", r);
-    switch (*b) {
-      case 0x7f: return ValType::kI32;
-      case 0x7e: return ValType::kI64;
-      case 0x7d: return ValType::kF32;
-      case 0x7c: return ValType::kF64;
-      case 0x70: return ValType::kFuncRef;
-      case 0x6f: return ValType::kExternRef;
-      case 0x7b: return ValType::kV128;
-    }
+    if (auto t = DecodeValType(*b)) return *t;
     return Malformed("malformed value type", r);
   }
   Result<ValType> ReadRefType(BinaryReader& r) {
