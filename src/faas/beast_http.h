@@ -1,16 +1,7 @@
-// Boost.Beast's HTTP headers, included once for the proxy's files with the warning they raise silenced.
+// The FaaS front's and proxy's Beast types: the loop's executor, sockets and whole-message requests and responses.
 #pragma once
 
-// Before Asio: Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
-#include <utility>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-// GCC 12 reports a false -Wmaybe-uninitialized inside Beast's parser in sanitizer builds (see runners/http/server.cc).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/beast/http.hpp>
-#pragma GCC diagnostic pop
+#include "serve/beast.h"
 
 namespace capsule::faas {
 

@@ -1,15 +1,9 @@
 #include "serve/admin_server.h"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-// GCC 12 reports a false -Wmaybe-uninitialized inside Beast's parser in sanitizer builds (see runners/http/server.cc).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/beast/http.hpp>
-#pragma GCC diagnostic pop
 #include <cstdio>
 #include <thread>
 
+#include "serve/beast.h"
 #include "serve/reload_request.h"
 
 namespace capsule::serve {

@@ -1,15 +1,8 @@
 #include "runners/http/server.h"
 
 #include <unistd.h>
-#include <boost/asio.hpp>
+
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-// GCC 12 reports a false -Wmaybe-uninitialized inside Beast's parser (basic_parser.hpp, content_length_unchecked) in
-// sanitizer builds; the state it names is checked before use.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/beast/http.hpp>
-#pragma GCC diagnostic pop
 #include <boost/beast/ssl.hpp>
 #include <csignal>
 #include <cstdio>
@@ -18,6 +11,7 @@
 
 #include "runners/http/http_guest.h"
 #include "runners/http/reply_writer.h"
+#include "serve/beast.h"
 #include "serve/reload_request.h"
 
 namespace capsule::http {
