@@ -90,6 +90,21 @@ int Main(const std::vector<std::string>& args) {
     std::puts("capsule-http v" CAPSULE_VERSION " (Capsule C++)");
     return 0;
   }
+  uint16_t listen_port = 0;  // --httpPort= (empty): a free port
+  if (!port.empty()) {
+    char* end = nullptr;
+    long p = std::strtol(port.c_str(), &end, 10);
+    if (*end != '\0' || p < 0 || p > 65535) {
+      PrintError("--httpPort must be a port number, got \"" + port + "\"");
+      return 2;
+    }
+    listen_port = static_cast<uint16_t>(p);
+  }
+  auto body_limit = runners::ParseSize(max_body);
+  if (!body_limit) {
+    PrintError("--max-body: " + body_limit.error().message);
+    return 2;
+  }
   if (faas) {
     if (!crt.empty() || !key.empty() || !stop_after.empty()) {
       PrintError("--faas does not serve HTTPS or stop by itself yet: drop --crt, --key and --stopAfter");
@@ -97,17 +112,7 @@ int Main(const std::vector<std::string>& args) {
     }
     FaasConfig config;
     config.host = host;
-    if (!port.empty()) {
-      char* end = nullptr;
-      const unsigned long p = std::strtoul(port.c_str(), &end, 10);
-      if (*end || p > 65535) {
-        PrintError("--httpPort must be a port number, got \"" + port + "\"");
-        return 2;
-      }
-      config.port = static_cast<uint16_t>(p);
-    } else {
-      config.port = 0;
-    }
+    config.port = listen_port;
     config.functions_dir = functions_dir;
     config.allow_module_urls = allow_module_urls;
     config.allow_exec = allow_exec;
@@ -124,12 +129,7 @@ int Main(const std::vector<std::string>& args) {
       return 2;
     }
     config.proxy_timeout = *timeout;
-    auto body = runners::ParseSize(max_body);
-    if (!body) {
-      PrintError("--max-body: " + body.error().message);
-      return 2;
-    }
-    config.max_body = *body;
+    config.max_body = *body_limit;
     config.index_wasm = module.wasm;
     config.config_file = config_file;
     return FaasMain(config);
@@ -145,15 +145,8 @@ int Main(const std::vector<std::string>& args) {
   server_options.key = key;
   server_options.access_log = serving.access_log;
   if (const char* token = std::getenv("CAPSULE_RELOAD_TOKEN")) server_options.reload_token = token;
-  if (!port.empty()) {
-    char* end = nullptr;
-    long p = std::strtol(port.c_str(), &end, 10);
-    if (*end != '\0' || p < 0 || p > 65535) {
-      PrintError("--httpPort must be a port number, got \"" + port + "\"");
-      return 2;
-    }
-    server_options.port = static_cast<uint16_t>(p);
-  }
+  server_options.port = listen_port;
+  server_options.max_body = *body_limit;
   auto policy = policy_flags.ToPolicy();
   if (!policy) {
     PrintError(policy.error().message);
@@ -184,9 +177,6 @@ int Main(const std::vector<std::string>& args) {
       if (!d) return bad("stopAfter", d.error());
       server_options.stop_after = *d;
     }
-    auto s = runners::ParseSize(max_body);
-    if (!s) return bad("max-body", s.error());
-    server_options.max_body = *s;
   }
 
   auto bytes = LoadModule(module.ToSource());
