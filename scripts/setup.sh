@@ -15,6 +15,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
   # spec tests: wast2json turns the official core testsuite's .wast files into JSON + .wasm (tests/spec)
   wabt
+  # the interpreter's differential test: random valid modules from binaryen's wasm-opt --translate-to-fuzz
+  binaryen
   # host libraries: outbound HTTP (libcurl), Redis (hiredis)
   libcurl4-openssl-dev libhiredis-dev
   # capsule-http: HTTP/1.1 server (Boost.Beast/Asio), TLS, JSON; openssl makes test certificates

@@ -17,12 +17,8 @@ tmp=$(mktemp -d)
 front=""
 cleanup() { [ -n "$front" ] && kill "$front" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-cat > "$tmp/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"name":"Bob Morane","age":42}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$root/bench/faas/load.sh"
+port=$(free_port)
 export CAPSULE_FAAS_TOKEN=bench-$$
 "$bin" --faas --host=127.0.0.1 --httpPort="$port" --functions-dir="$build/guests" >"$tmp/front.log" 2>&1 &
 front=$!
@@ -32,11 +28,6 @@ curl -sf -X POST "http://127.0.0.1:$port/functions/start" -H "CAPSULE_FAAS_TOKEN
 child=$(curl -s "http://127.0.0.1:$port/functions/processes" -H "CAPSULE_FAAS_TOKEN: $CAPSULE_FAAS_TOKEN" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["hello/default/0"]["httpPort"])')
 
-load() {  # URL -> "req/s p99"
-  local out; out=$(wrk -t1 -c32 -d"$duration" --latency -s "$tmp/post.lua" "$1")
-  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then grep "Non-2xx\|Socket errors" <<<"$out" >&2; fi
-  echo "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out") $(awk '$1 == "99%" {print $2}' <<<"$out")"
-}
 echo "wrk -t1 -c32 -d$duration POST hello-world; $(nproc) cores; child on port $child, front on $port"
 for i in $(seq "$runs"); do
   read -r direct direct_p99 < <(load "http://127.0.0.1:$child/")

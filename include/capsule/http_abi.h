@@ -42,6 +42,12 @@ std::string JsonEscape(std::string_view s);
 // ("x-my-TOKEN" -> "X-My-Token"). A name holding a byte that is not an RFC 7230 token character is returned as is.
 std::string CanonicalHeaderName(std::string_view name);
 
+// Whether name can be an HTTP header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~).
+bool IsHttpHeaderName(std::string_view name);
+
+// Whether value can be written as a header value without splitting the message: it holds no CR, LF or NUL.
+bool IsSafeHeaderValue(std::string_view value);
+
 // The request JSON Capsule sends to callHandleHTTP:
 // {"Body":"<body>","JSONBody":"","TextBody":"","URI":"<uri>","Method":"<m>","Headers":"<H>"} where <H> is every
 // header as "Name":"Value" joined by "," without braces, itself escaped as JSON string content. As Capsule's

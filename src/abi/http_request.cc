@@ -136,6 +136,19 @@ std::string JsonEscape(std::string_view s) {
   return out;
 }
 
+bool IsHttpHeaderName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!IsTokenChar(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+bool IsSafeHeaderValue(std::string_view value) {
+  for (char c : value)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
+
 std::string CanonicalHeaderName(std::string_view name) {
   std::string out(name);
   return std::string(Canonical(name, out.data(), out.size()));

@@ -1,6 +1,5 @@
 #include "faas/faas_route.h"
 
-#include <cctype>
 #include <charconv>
 #include <vector>
 
@@ -56,13 +55,6 @@ BadRoute BadName(std::string_view what) {
 }
 
 }  // namespace
-
-bool IsFunctionName(std::string_view text) {
-  if (text.empty() || text.size() > 128 || text == "." || text == "..") return false;
-  for (char c : text)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
-  return true;
-}
 
 FaasRoute RouteOf(std::string_view method, std::string_view target) {
   const size_t q = target.find('?');

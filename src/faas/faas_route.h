@@ -8,6 +8,8 @@
 #include <string_view>
 #include <variant>
 
+#include "serve/http_envelope.h"
+
 namespace capsule::faas {
 
 // The revision a call or a drop means when the path names none.
@@ -56,7 +58,6 @@ using FaasRoute = std::variant<StartRoute, ProcessesRoute, ApplyRoute, Duplicate
 // admin words (start, processes, apply, duplicate, drop, route) are reserved: no function may be called by them.
 FaasRoute RouteOf(std::string_view method, std::string_view target);
 
-// Whether text can name a function or a revision.
-bool IsFunctionName(std::string_view text);
+using serve::IsFunctionName;  // whether text can name a function or a revision
 
 }  // namespace capsule::faas

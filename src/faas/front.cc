@@ -17,6 +17,7 @@
 #include "faas/faas_token.h"
 #include "faas/front_metrics.h"
 #include "faas/functions_file.h"
+#include "faas/nats_forwarder.h"
 #include "faas/process_listing.h"
 #include "faas/start_request.h"
 
@@ -53,7 +54,7 @@ struct Started {
   // Whether other would run the same children (what the functions file compares).
   bool SameLaunch(const Started& other) const {
     return program == other.program && args == other.args && request.env == other.request.env &&
-           replicas == other.replicas;
+           replicas == other.replicas && request.via_nats == other.request.via_nats;
   }
 };
 
@@ -87,6 +88,7 @@ struct Front::Impl {
   Acceptor acceptor{ioc.get_executor()};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   HttpProxy proxy;
+  std::unique_ptr<NatsForwarder> nats;  // with options.nats, after Listen
   FrontMetrics metrics;
   std::string stop_reason;
 
@@ -114,6 +116,8 @@ struct Front::Impl {
   ProxyResponse Drop(const DropRoute& route);
   ProxyResponse Processes();
   ProxyResponse Route(const RouteRoute& route);
+  // The subject of key when it is served via NATS.
+  std::optional<std::string> NatsSubjectOf(const ReplicaKey& key);
   // The revision a call of name/revision goes to: a route's target for the default revision.
   std::string Resolve(const std::string& name, const std::string& revision);
   // The checks of a start: the program to run (or a 403 reply), the module's path or URL (a 400 or 403 reply when
@@ -217,13 +221,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return Send(
           Reply(200, front_.metrics.Render(front_.supervisor.Snapshot()), "text/plain; version=0.0.4; charset=utf-8"));
     ReplicaKey index{kIndexFunction, std::string(kDefaultRevision)};
-    if (front_.supervisor.Acquire(index).ok()) return Forward(std::move(req), index, std::string(target), false);
+    if (front_.NatsSubjectOf(index) || front_.supervisor.Acquire(index).ok())
+      return Forward(std::move(req), index, std::string(target), false);
     if (path == "/") return Send(Reply(200, "Capsule C++ [faas]\n"));
     Send(Reply(404, "not found: " + std::string(path) + "\n"));
   }
 
   void Forward(ProxyRequest req, const ReplicaKey& key, std::string target, bool named) {
     const auto started = std::chrono::steady_clock::now();
+    if (auto subject = front_.NatsSubjectOf(key)) return ForwardNats(std::move(req), key, *subject, std::move(target));
     auto lease = front_.supervisor.Acquire(key);
     if (!lease) {
       bool known = false;
@@ -245,6 +251,18 @@ class Session : public std::enable_shared_from_this<Session> {
                            self->front_.metrics.RecordCall(key, result.response.result_int(), took.count());
                            self->Send(std::move(result.response));
                          });
+  }
+
+  void ForwardNats(ProxyRequest req, const ReplicaKey& key, const std::string& subject, std::string target) {
+    const auto started = std::chrono::steady_clock::now();
+    ForwardTarget to;
+    to.target = std::move(target);
+    to.client_address = client_;
+    front_.nats->Forward(std::move(req), subject, to, [self = shared_from_this(), key, started](ProxyResult result) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      self->front_.metrics.RecordCall(key, result.response.result_int(), took.count());
+      self->Send(std::move(result.response));
+    });
   }
 
   void Send(ProxyResponse res) {
@@ -352,6 +370,14 @@ ProxyResponse Front::Impl::Launch(const ReplicaKey& key, Started prepared) {
   {
     std::lock_guard lock(mutex);
     if (started.count(key)) return Reply(409, key.ToString() + " already runs: drop it first\n");
+    if (prepared.request.via_nats) {
+      if (!nats)
+        return Reply(400, key.ToString() +
+                              " is to be served via NATS, but this front has no NATS connection (start "
+                              "it with --natssrv=URL)\n");
+      started[key] = std::move(prepared);
+      return Reply(200, key.ToString() + "/0");
+    }
     started[key] = std::move(prepared);
   }
   Status st = supervisor.Start(key, replicas, args, env, program);
@@ -461,6 +487,14 @@ ProxyResponse Front::Impl::Drop(const DropRoute& route) {
                             ": route them elsewhere first (PUT /functions/route/NAME/REVISION or DELETE "
                             "/functions/route/NAME)\n");
   }
+  if (NatsSubjectOf(key)) {
+    if (route.index && *route.index != 0)
+      return Reply(404, key.ToString() + " is served via NATS: it has no replica " + std::to_string(*route.index) +
+                            " here (stop a worker itself)\n");
+    std::lock_guard lock(mutex);
+    started.erase(key);
+    return Reply(200, key.ToString() + (route.index ? "/0" : ""));
+  }
   Status st = route.index ? supervisor.Stop(key, static_cast<int>(*route.index)) : supervisor.Stop(key);
   if (!st) return Reply(404, "Capsule process not found: " + key.ToString() + "\n");
   bool any_left = false;
@@ -470,6 +504,14 @@ ProxyResponse Front::Impl::Drop(const DropRoute& route) {
     started.erase(key);
   }
   return Reply(200, key.ToString() + (route.index ? "/" + std::to_string(*route.index) : ""));
+}
+
+std::optional<std::string> Front::Impl::NatsSubjectOf(const ReplicaKey& key) {
+  if (!nats) return std::nullopt;
+  std::lock_guard lock(mutex);
+  auto it = started.find(key);
+  if (it == started.end() || !it->second.request.via_nats) return std::nullopt;
+  return serve::FaasSubject(options.nats_prefix, key.function, key.revision);
 }
 
 std::string Front::Impl::Resolve(const std::string& name, const std::string& revision) {
@@ -513,6 +555,17 @@ ProxyResponse Front::Impl::Processes() {
     }
     listing.push_back(std::move(p));
   }
+  for (const auto& [key, launch] : started) {
+    if (!launch.request.via_nats) continue;
+    FunctionProcess p;
+    p.name = key.function;
+    p.revision = key.revision;
+    p.description = launch.request.description;
+    p.status = nats && nats->connected() ? ProcessStatus::kStarted : ProcessStatus::kFailed;
+    p.created_at = p.started_at = launch.created_at;
+    p.via_nats_subject = serve::FaasSubject(options.nats_prefix, key.function, key.revision);
+    listing.push_back(std::move(p));
+  }
   return Reply(200, ProcessListingJson(listing), "application/json; charset=utf-8");
 }
 
@@ -542,6 +595,11 @@ Status Front::Listen() {
   if (ec)
     return Fail(ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
                                     ": " + ec.message());
+  if (impl_->options.nats) {
+    auto nats = NatsForwarder::Connect(impl_->ioc.get_executor(), *impl_->options.nats, impl_->options.proxy.timeout);
+    if (!nats) return nats.take_error();
+    impl_->nats = std::move(*nats);
+  }
   return Status::Ok();
 }
 

@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "capsule/result.h"
 #include "faas/http_proxy.h"
 #include "faas/supervisor.h"
+#include "host/nats_client.h"
 
 namespace capsule::faas {
 
@@ -30,6 +32,10 @@ struct FrontOptions {
   int replicas = 1;  // children per revision (--replicas)
   uint64_t max_body = uint64_t{8} << 20;
   ProxyOptions proxy;
+  // A NATS connection (--natssrv): revisions started "via": "nats" are then served by capsule-nats workers on
+  // <nats_prefix>.<name>.<revision> (serve/http_envelope.h), with proxy.timeout as each call's limit.
+  std::optional<host::NatsConnectOptions> nats;
+  std::string nats_prefix = "capsule.faas";
 };
 
 // The front. Run on one thread; admin operations that wait (starting, stopping) run on threads of their own and
@@ -42,7 +48,8 @@ class Front {
   Front(const Front&) = delete;
   Front& operator=(const Front&) = delete;
 
-  // Binds and listens. Errors: kInvalidArgument / kIo naming the address.
+  // Binds and listens, and connects to NATS when options.nats is set. Errors: kInvalidArgument / kIo naming the
+  // address, or the NATS connection's error.
   Status Listen();
   // Makes the running functions and routes those of a functions file (functions_file.h): starts what is missing,
   // restarts what changed, stops what is not listed. Errors: kInvalidArgument with the file's error or, when some

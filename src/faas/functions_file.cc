@@ -16,13 +16,14 @@ Error Invalid(const std::string& message) {
 
 // A YAML scalar or sequence of scalars as JSON (strings stay strings; replicas becomes a number).
 Result<json> EntryAsJson(const YAML::Node& entry, size_t position) {
-  static const std::set<std::string> kKeys = {"name", "revision", "replicas", "description", "args", "env", "path"};
+  static const std::set<std::string> kKeys = {"name", "revision", "replicas", "description",
+                                              "args", "env",      "path",     "via"};
   json out = json::object();
   for (const auto& kv : entry) {
     const std::string key = kv.first.as<std::string>();
     if (!kKeys.count(key))
       return Invalid("functions[" + std::to_string(position) + "]: unknown key \"" + key +
-                     "\" (name, revision, replicas, description, args, env)");
+                     "\" (name, revision, replicas, description, args, env, path, via)");
     const YAML::Node& value = kv.second;
     if (key == "replicas") {
       int n = 0;

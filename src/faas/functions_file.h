@@ -8,6 +8,8 @@
 //       description: greets
 //       args: ["--wasm=hello-world.wasm", "--timeout=5s"]
 //       env: ["GREETING=hi"]
+//     - name: report
+//       via: nats               # served by capsule-nats --faas-function=report workers
 //   routes:
 //     hello: blue               # /functions/hello calls blue
 #pragma once

@@ -16,11 +16,15 @@ functions:
     env: ["GREETING=hi"]
   - name: echo
     args: [--wasm=http_test.wasm]
+  - name: report
+    via: nats
 routes:
   hello: blue
 )");
   ASSERT_TRUE(f.ok()) << f.error().message;
-  ASSERT_EQ(f->functions.size(), 2u);
+  ASSERT_EQ(f->functions.size(), 3u);
+  EXPECT_TRUE(f->functions[2].via_nats);
+  EXPECT_FALSE(f->functions[0].via_nats);
   EXPECT_EQ(f->functions[0].name, "hello");
   EXPECT_EQ(f->functions[0].replicas, 2);
   EXPECT_EQ(f->functions[0].args, (std::vector<std::string>{"--wasm=hello-world.wasm", "--timeout=5s"}));

@@ -73,6 +73,8 @@ std::string ProcessListingJson(const std::vector<FunctionProcess>& processes) {
     r["args"] = p.args;
     r["env"] = nullptr;  // never shown: it may hold secrets (Capsule's listing never showed it either)
     r["restarts"] = p.restarts;
+    r["via"] = p.via_nats_subject.empty() ? "children" : "nats";
+    if (!p.via_nats_subject.empty()) r["subject"] = p.via_nats_subject;
     entries.emplace_back(p.name + "/" + p.revision + "/" + std::to_string(p.index), std::move(r));
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

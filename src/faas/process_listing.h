@@ -39,13 +39,15 @@ struct FunctionProcess {
   std::optional<std::chrono::system_clock::time_point> checked_at, finished_at, failed_at;
   std::string path;               // the program
   std::vector<std::string> args;  // its arguments, without argv[0]
+  std::string via_nats_subject;   // a revision served by capsule-nats workers: their subject (no pid, no port)
 };
 
 // The listing: a JSON object keyed "name/revision/index", each value Capsule's record fields in Capsule's order
 // (index, functionName, functionRevision, formerFunctionRevision, httpPort as a string, description,
 // currentStatus, statusDescription, createdAt, startedAt, finishedAt, cancelledAt, failedAt, checkedAt, pid,
-// path, args, env: null) and then ours (restarts). Times are RFC 3339 UTC with nanoseconds; a time that did not
-// happen is Go's zero time, 0001-01-01T00:00:00Z. Indented by two spaces, as Capsule's.
+// path, args, env: null) and then ours (restarts; "via": "children" or "nats", and for nats the "subject"). Times are
+// RFC 3339 UTC with nanoseconds; a time that did not happen is Go's zero time, 0001-01-01T00:00:00Z. Indented by two
+// spaces, as Capsule's.
 std::string ProcessListingJson(const std::vector<FunctionProcess>& processes);
 
 // t as RFC 3339 UTC with nanoseconds, trailing zeros of the fraction dropped (Go's time.RFC3339Nano).

@@ -39,6 +39,8 @@ TEST(ProcessListing, CapsulesRecordsKeyedByNameRevisionIndex) {
   EXPECT_TRUE(r["env"].is_null());
   EXPECT_EQ(r["pid"], 4242);
   EXPECT_EQ(r["restarts"], 0);
+  EXPECT_EQ(r["via"], "children");
+  EXPECT_FALSE(r.contains("subject"));
   EXPECT_NE(text.find("\n  \"hello/a/0\": {"), std::string::npos) << text;  // two-space indent
   EXPECT_EQ(ProcessListingJson({}), "{}");
 }

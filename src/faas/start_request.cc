@@ -40,9 +40,10 @@ Result<StartRequest> ParseStartRequest(std::string_view body) {
     return Invalid("the body is not JSON: expected {\"name\":...,\"revision\":...,\"args\":[...]}");
   if (!doc.is_object()) return Invalid("the body must be a JSON object");
   StartRequest r;
+  std::string via;
   for (auto st : {ReadString(doc, "name", &r.name), ReadString(doc, "revision", &r.revision),
                   ReadString(doc, "description", &r.description), ReadString(doc, "path", &r.path),
-                  ReadStrings(doc, "args", &r.args), ReadStrings(doc, "env", &r.env)})
+                  ReadStrings(doc, "args", &r.args), ReadStrings(doc, "env", &r.env), ReadString(doc, "via", &via)})
     if (!st) return st.take_error();
   if (auto it = doc.find("replicas"); it != doc.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 64)
@@ -59,6 +60,16 @@ Result<StartRequest> ParseStartRequest(std::string_view body) {
   for (const std::string& kv : r.env)
     if (kv.find('=') == std::string::npos || kv[0] == '=')
       return Invalid("invalid \"env\" entry \"" + kv + "\": expected NAME=VALUE");
+  if (via == "nats") {
+    r.via_nats = true;
+    if (!r.path.empty() || !r.args.empty() || !r.env.empty() || r.replicas)
+      return Invalid(
+          "a revision served \"via\": \"nats\" runs no child here: leave out path, args, env and replicas "
+          "(start capsule-nats --faas-function=" +
+          r.name + "/" + r.revision + " workers instead)");
+  } else if (!via.empty() && via != "children") {
+    return Invalid("invalid \"via\" \"" + via + "\": \"children\" (the default) or \"nats\"");
+  }
   return r;
 }
 

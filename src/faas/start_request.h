@@ -19,6 +19,9 @@ struct StartRequest {
   std::vector<std::string> args;  // the child's flags (Capsule's leading argv[0] entry removed)
   std::vector<std::string> env;   // "K=V" entries added to the child's environment
   int replicas = 0;               // children of the revision (1 to 64); 0: the front's --replicas
+  // "via": "nats" (ours): the revision runs no child; its calls go over NATS to capsule-nats --faas-function
+  // workers (docs/faas.md). "children" (the default): local capsule-http children.
+  bool via_nats = false;
 };
 
 // Parses body. Capsule's clients send args with argv[0] first (capsctl sends ""): a first entry that does not start

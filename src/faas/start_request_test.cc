@@ -21,6 +21,9 @@ TEST(StartRequest, ReadsCapsulesBody) {
   EXPECT_EQ(r->args, (std::vector<std::string>{"--wasm=a.wasm"}));  // no argv[0]: the flag stays
   EXPECT_EQ(r->replicas, 0);
   EXPECT_EQ(ParseStartRequest(R"({"name":"a","replicas":3})")->replicas, 3);
+  EXPECT_FALSE(r->via_nats);
+  EXPECT_TRUE(ParseStartRequest(R"({"name":"a","via":"nats"})")->via_nats);
+  EXPECT_FALSE(ParseStartRequest(R"({"name":"a","via":"children"})")->via_nats);
 }
 
 TEST(StartRequest, ClearErrors) {
@@ -40,6 +43,9 @@ TEST(StartRequest, ClearErrors) {
   EXPECT_NE(message(R"({"name":"a","env":["NOEQUALS"]})").find("NAME=VALUE"), std::string::npos);
   EXPECT_NE(message(R"({"name":"a","replicas":0})").find("from 1 to 64"), std::string::npos);
   EXPECT_NE(message(R"({"name":"a","replicas":"2"})").find("from 1 to 64"), std::string::npos);
+  EXPECT_NE(message(R"({"name":"a","via":"tcp"})").find("invalid \"via\""), std::string::npos);
+  EXPECT_NE(message(R"({"name":"a","via":"nats","args":["--wasm=x.wasm"]})").find("--faas-function=a/default"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -18,8 +18,11 @@ Result<const NatsApi*> Nats() {
     bind("natsConnection_DrainTimeout", api.natsConnection_DrainTimeout);
     bind("natsConnection_FlushTimeout", api.natsConnection_FlushTimeout);
     bind("natsConnection_GetConnectedUrl", api.natsConnection_GetConnectedUrl);
+    bind("natsConnection_GetMaxPayload", api.natsConnection_GetMaxPayload);
     bind("natsConnection_PublishMsg", api.natsConnection_PublishMsg);
     bind("natsConnection_RequestMsg", api.natsConnection_RequestMsg);
+    bind("natsConnection_Status", api.natsConnection_Status);
+    bind("natsConnection_Subscribe", api.natsConnection_Subscribe);
     bind("natsMsgHeader_Add", api.natsMsgHeader_Add);
     bind("natsMsgHeader_Keys", api.natsMsgHeader_Keys);
     bind("natsMsgHeader_Values", api.natsMsgHeader_Values);
@@ -27,6 +30,8 @@ Result<const NatsApi*> Nats() {
     bind("natsMsg_Destroy", api.natsMsg_Destroy);
     bind("natsMsg_GetData", api.natsMsg_GetData);
     bind("natsMsg_GetDataLength", api.natsMsg_GetDataLength);
+    bind("natsMsg_GetSubject", api.natsMsg_GetSubject);
+    bind("natsMsg_IsNoResponders", api.natsMsg_IsNoResponders);
     bind("natsOptions_Create", api.natsOptions_Create);
     bind("natsOptions_Destroy", api.natsOptions_Destroy);
     bind("natsOptions_LoadCATrustedCertificates", api.natsOptions_LoadCATrustedCertificates);
@@ -46,6 +51,10 @@ Result<const NatsApi*> Nats() {
     bind("natsOptions_SetToken", api.natsOptions_SetToken);
     bind("natsOptions_SetUserCredentialsFromFiles", api.natsOptions_SetUserCredentialsFromFiles);
     bind("natsStatus_GetText", api.natsStatus_GetText);
+    bind("natsSubscription_Destroy", api.natsSubscription_Destroy);
+    bind("natsSubscription_SetOnCompleteCB", api.natsSubscription_SetOnCompleteCB);
+    bind("natsSubscription_SetPendingLimits", api.natsSubscription_SetPendingLimits);
+    bind("natsSubscription_Unsubscribe", api.natsSubscription_Unsubscribe);
     bind("nats_GetLastError", api.nats_GetLastError);
     return st ? new Result<const NatsApi*>(&api) : new Result<const NatsApi*>(st.take_error());
   }();

@@ -17,8 +17,11 @@ struct NatsApi {
   decltype(&::natsConnection_DrainTimeout) natsConnection_DrainTimeout;
   decltype(&::natsConnection_FlushTimeout) natsConnection_FlushTimeout;
   decltype(&::natsConnection_GetConnectedUrl) natsConnection_GetConnectedUrl;
+  decltype(&::natsConnection_GetMaxPayload) natsConnection_GetMaxPayload;
   decltype(&::natsConnection_PublishMsg) natsConnection_PublishMsg;
   decltype(&::natsConnection_RequestMsg) natsConnection_RequestMsg;
+  decltype(&::natsConnection_Status) natsConnection_Status;
+  decltype(&::natsConnection_Subscribe) natsConnection_Subscribe;
   decltype(&::natsMsgHeader_Add) natsMsgHeader_Add;
   decltype(&::natsMsgHeader_Keys) natsMsgHeader_Keys;
   decltype(&::natsMsgHeader_Values) natsMsgHeader_Values;
@@ -26,6 +29,8 @@ struct NatsApi {
   decltype(&::natsMsg_Destroy) natsMsg_Destroy;
   decltype(&::natsMsg_GetData) natsMsg_GetData;
   decltype(&::natsMsg_GetDataLength) natsMsg_GetDataLength;
+  decltype(&::natsMsg_GetSubject) natsMsg_GetSubject;
+  decltype(&::natsMsg_IsNoResponders) natsMsg_IsNoResponders;
   decltype(&::natsOptions_Create) natsOptions_Create;
   decltype(&::natsOptions_Destroy) natsOptions_Destroy;
   decltype(&::natsOptions_LoadCATrustedCertificates) natsOptions_LoadCATrustedCertificates;
@@ -45,6 +50,10 @@ struct NatsApi {
   decltype(&::natsOptions_SetToken) natsOptions_SetToken;
   decltype(&::natsOptions_SetUserCredentialsFromFiles) natsOptions_SetUserCredentialsFromFiles;
   decltype(&::natsStatus_GetText) natsStatus_GetText;
+  decltype(&::natsSubscription_Destroy) natsSubscription_Destroy;
+  decltype(&::natsSubscription_SetOnCompleteCB) natsSubscription_SetOnCompleteCB;
+  decltype(&::natsSubscription_SetPendingLimits) natsSubscription_SetPendingLimits;
+  decltype(&::natsSubscription_Unsubscribe) natsSubscription_Unsubscribe;
   decltype(&::nats_GetLastError) nats_GetLastError;
 };
 

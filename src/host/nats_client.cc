@@ -2,6 +2,7 @@
 
 #include "host/nats_api.h"
 
+#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -219,6 +220,64 @@ std::string NatsConnection::connected_url() {
   return buffer;
 }
 
+// What a subscription's cnats callbacks reach: the user's callback, and whether cnats is done calling it.
+struct NatsSubscription::Closure {
+  std::function<void(NatsMsgPtr)> on_message;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+};
+
+Result<std::unique_ptr<NatsSubscription>> NatsConnection::Subscribe(std::string_view subject,
+                                                                    std::function<void(NatsMsgPtr)> on_message) {
+  auto closure = std::make_shared<NatsSubscription::Closure>();
+  closure->on_message = std::move(on_message);
+  std::unique_ptr<NatsSubscription> sub(new NatsSubscription());
+  sub->api_ = api_;
+  sub->closure_ = closure;
+  const std::string subj(subject);
+  natsStatus s = api_->natsConnection_Subscribe(
+      &sub->sub_, conn_, subj.c_str(),
+      [](natsConnection*, natsSubscription*, natsMsg* msg, void* c) {
+        static_cast<NatsSubscription::Closure*>(c)->on_message(NatsMsgPtr(msg));
+      },
+      closure.get());
+  if (s != NATS_OK) return NatsFailure("cannot subscribe to " + subj, s);
+  api_->natsSubscription_SetOnCompleteCB(
+      sub->sub_,
+      [](void* c) {
+        auto* closure = static_cast<NatsSubscription::Closure*>(c);
+        std::lock_guard lock(closure->mutex);
+        closure->done = true;
+        closure->done_cv.notify_all();
+      },
+      closure.get());
+  api_->natsSubscription_SetPendingLimits(sub->sub_, 1 << 20, 256 << 20);
+  return sub;
+}
+
+NatsSubscription::~NatsSubscription() {
+  if (!sub_) return;
+  // On a connection closed already, cnats completed the subscription (or never will): do not wait long.
+  const bool unsubscribed = api_->natsSubscription_Unsubscribe(sub_) == NATS_OK;
+  bool done = false;
+  {
+    std::unique_lock lock(closure_->mutex);
+    done = closure_->done_cv.wait_for(lock, unsubscribed ? std::chrono::seconds(10) : std::chrono::milliseconds(200),
+                                      [this] { return closure_->done; });
+  }
+  if (!done) new std::shared_ptr<Closure>(closure_);  // cnats may still call it: leaked rather than freed
+  api_->natsSubscription_Destroy(sub_);
+}
+
+bool NatsConnection::connected() {
+  return api_->natsConnection_Status(conn_) == NATS_CONN_STATUS_CONNECTED;
+}
+
+int64_t NatsConnection::max_payload() {
+  return api_->natsConnection_GetMaxPayload(conn_);
+}
+
 void NatsMsgDeleter::operator()(natsMsg* msg) const {
   (*Nats())->natsMsg_Destroy(msg);  // a message exists: cnats is loaded
 }
@@ -227,6 +286,15 @@ std::string_view NatsPayload(natsMsg* msg) {
   const NatsApi& api = **Nats();
   const char* data = api.natsMsg_GetData(msg);
   return data ? std::string_view(data, static_cast<size_t>(api.natsMsg_GetDataLength(msg))) : std::string_view();
+}
+
+std::string_view NatsSubject(natsMsg* msg) {
+  const char* subject = (*Nats())->natsMsg_GetSubject(msg);  // a message exists: cnats is loaded
+  return subject ? std::string_view(subject) : std::string_view();
+}
+
+bool NatsIsNoResponders(natsMsg* msg) {
+  return (*Nats())->natsMsg_IsNoResponders(msg);
 }
 
 }  // namespace capsule::host

@@ -50,12 +50,36 @@ std::string NatsError(natsStatus status);
 // The payload of msg.
 std::string_view NatsPayload(natsMsg* msg);
 
+// The subject msg was sent to.
+std::string_view NatsSubject(natsMsg* msg);
+
+// Whether msg is the server's "no responders" status: a request nobody was subscribed to receive.
+bool NatsIsNoResponders(natsMsg* msg);
+
 // The headers of msg, in the order cnats keeps them.
 MessageHeaders NatsHeaders(natsMsg* msg);
 
 // A message to publish: subject, payload, optional reply subject and headers.
 Result<NatsMsgPtr> MakeNatsMsg(std::string_view subject, std::string_view reply, std::string_view data,
                                const MessageHeaders& headers);
+
+// An asynchronous subscription (NatsConnection::Subscribe). Destroying it unsubscribes and waits until no callback
+// runs any more: never destroy it from inside its own callback.
+class NatsSubscription {
+ public:
+  ~NatsSubscription();
+  NatsSubscription(const NatsSubscription&) = delete;
+  NatsSubscription& operator=(const NatsSubscription&) = delete;
+
+  struct Closure;
+
+ private:
+  friend class NatsConnection;
+  NatsSubscription() = default;
+  const NatsApi* api_ = nullptr;
+  natsSubscription* sub_ = nullptr;
+  std::shared_ptr<Closure> closure_;
+};
 
 // One connection to a NATS server (or cluster).
 class NatsConnection {
@@ -78,6 +102,15 @@ class NatsConnection {
   // a timeout, or a publish error.
   Result<NatsMsgPtr> Request(std::string_view subject, std::string_view data, std::chrono::milliseconds timeout,
                              const MessageHeaders& headers = {});
+  // Subscribes to subject (wildcards allowed): on_message gets every message, one at a time, on a thread of cnats'.
+  // It must not block for long (hand the message to your own loop). Errors: kInvalidArgument for a bad subject,
+  // kIo when the connection is closed.
+  Result<std::unique_ptr<NatsSubscription>> Subscribe(std::string_view subject,
+                                                      std::function<void(NatsMsgPtr)> on_message);
+  // Whether the connection is up now (not reconnecting, not closed).
+  bool connected();
+  // The largest payload the server accepts (its max_payload; the headers count too).
+  int64_t max_payload();
   // Waits until everything published so far reached the server. kIo after timeout.
   Status Flush(std::chrono::milliseconds timeout);
   // Drains: unsubscribes every subscription, lets the messages already received be handled, then closes. Waits at

@@ -81,9 +81,14 @@ MessageOutcome HandleMessage(WorkerPool& pool, const Message& message,
   MessageOutcome outcome = Handle(pool, message, send_reply, limits);
   metrics.AddInFlight(-1);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  RecordHandledMessage(message, outcome, seconds, limits, metrics);
+  return outcome;
+}
+
+void RecordHandledMessage(const Message& message, const MessageOutcome& outcome, double seconds,
+                          const MessageLimits& limits, MessageMetrics& metrics) {
   metrics.RecordMessage(outcome.result, seconds);
   if (limits.access_log) LogMessage(message, outcome, seconds);
-  return outcome;
 }
 
 }  // namespace capsule::serve

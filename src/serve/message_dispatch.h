@@ -40,4 +40,9 @@ MessageOutcome HandleMessage(WorkerPool& pool, const Message& message,
                              const std::function<Status(std::string_view)>& send_reply, const MessageLimits& limits,
                              MessageMetrics& metrics);
 
+// Records one handled message in metrics (its result and duration) and, with limits.access_log, prints its JSON access
+// line on stderr. HandleMessage does this itself; a runner that handles messages another way calls it.
+void RecordHandledMessage(const Message& message, const MessageOutcome& outcome, double seconds,
+                          const MessageLimits& limits, MessageMetrics& metrics);
+
 }  // namespace capsule::serve

@@ -185,6 +185,8 @@ TEST(Capsctl, UsageErrors) {
       {{"--cmd=processes", "--output=yaml"}, "--output must be table or json"},
       {{"--cmd=drop", "--name=a", "--index=x"}, "--index must be a replica number"},
       {{"--cmd=processes", "--nope"}, "nope"},
+      {{"--cmd=start", "--name=a", "--via=tcp"}, "--via must be children or nats"},
+      {{"--cmd=start", "--name=a", "--via=nats", "--wasm=a.wasm"}, "--via=nats starts no child"},
   };
   for (const auto& [args, message] : cases) {
     auto r = Capsctl(args, env);

@@ -29,6 +29,13 @@ TEST(StartRequestBody, HasCapsulesFieldsAndArgs) {
   body = json::parse(StartRequestBody(o));
   EXPECT_EQ(body["args"], json::array({"", "--wasm=hello.wasm", "--url=http://x/m.wasm", "--stopAfter=10"}));
   EXPECT_EQ(body["env"], json::array({"A=1", "B=2"}));
+
+  CtlOptions nats;
+  nats.name = "report";
+  nats.via_nats = true;
+  body = json::parse(StartRequestBody(nats));
+  EXPECT_EQ(body["via"], "nats");
+  EXPECT_FALSE(body.contains("args"));
 }
 
 TEST(PathSegment, EncodesAllButUnreservedCharacters) {

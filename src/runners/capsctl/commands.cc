@@ -139,6 +139,11 @@ int Apply(const CtlOptions& o, const AdminClient& client) {
 }  // namespace
 
 std::string StartRequestBody(const CtlOptions& o) {
+  if (o.via_nats) {
+    const nlohmann::ordered_json body = {
+        {"name", o.name}, {"revision", o.revision}, {"description", o.description}, {"via", "nats"}};
+    return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  }
   nlohmann::ordered_json args = nlohmann::ordered_json::array({"", "--wasm=" + o.wasm});
   if (!o.url.empty()) args.push_back("--url=" + o.url);
   if (!o.stop_after.empty()) args.push_back("--stopAfter=" + o.stop_after);

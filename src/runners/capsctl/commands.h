@@ -16,6 +16,7 @@ struct CtlOptions {
   std::string cmd;  // start, drop, duplicate, processes, route, unroute or apply
   std::string name, revision = "default", new_revision, description;
   std::string wasm, url, stop_after, path;
+  bool via_nats = false;          // start: served by capsule-nats workers ("via": "nats"), no child
   std::vector<std::string> env;   // "K=V" entries for the child
   std::optional<unsigned> index;  // drop: one replica only
   std::string file_text;          // apply: the functions file

@@ -69,7 +69,7 @@ Result<unsigned> ParseIndex(const std::string& text) {
 
 int Main(const std::vector<std::string>& args) {
   CtlOptions o;
-  std::string env, output = "table", index, file, f;
+  std::string env, output = "table", index, file, f, via;
   bool version = false;
   runners::FlagSet flags("capsctl", kSynopsis);
   flags.String("cmd", &o.cmd, "the command: start, drop, duplicate, processes, route, unroute or apply", "COMMAND");
@@ -82,6 +82,10 @@ int Main(const std::vector<std::string>& args) {
   flags.String("stopAfter", &o.stop_after, "start: the child stops after this many idle seconds", "SECONDS");
   flags.String("env", &env, "start: the child's extra environment, a JSON array '[\"K=V\"]'", "JSON");
   flags.String("path", &o.path, "start: the program to run (only the front's own capsule-http is accepted)", "PATH");
+  flags.String("via", &via,
+               "start: \"children\" (capsule-http children of the front, the default) or \"nats\" (capsule-nats "
+               "--faas-function workers, started elsewhere)",
+               "HOW");
   flags.String("index", &index, "drop: only this replica", "N");
   flags.String("file", &file, "apply: the functions file (YAML or JSON, docs/faas.md)", "FILE");
   flags.String("f", &f, "apply: the same as --file", "FILE");
@@ -120,7 +124,14 @@ int Main(const std::vector<std::string>& args) {
     o.file_text.assign(bytes->begin(), bytes->end());
   }
   if (o.revision.empty()) return Usage("--revision must not be empty");
-  if (o.cmd == "start" && o.wasm.empty()) return Usage("--cmd=start needs --wasm=FILE");
+  if (via == "nats") {
+    if (!o.wasm.empty() || !o.url.empty() || !o.stop_after.empty() || !o.path.empty() || !env.empty())
+      return Usage("--via=nats starts no child: leave out --wasm, --url, --stopAfter, --path and --env");
+    o.via_nats = true;
+  } else if (!via.empty() && via != "children") {
+    return Usage("--via must be children or nats, not \"" + via + "\"");
+  }
+  if (o.cmd == "start" && o.wasm.empty() && !o.via_nats) return Usage("--cmd=start needs --wasm=FILE (or --via=nats)");
   if (o.cmd == "duplicate" && o.new_revision.empty()) return Usage("--cmd=duplicate needs --newRevision=REV");
   if (!index.empty()) {
     if (o.cmd != "drop") return Usage("--index is for --cmd=drop only");

@@ -48,6 +48,8 @@ int FaasMain(const FaasConfig& config) {
   options.replicas = config.replicas;
   options.max_body = config.max_body;
   options.proxy.timeout = config.proxy_timeout;
+  options.nats = config.nats;
+  options.nats_prefix = config.nats_prefix;
   // Keep as many idle connections per child as calls usually run at once: with fewer, every burst above the bound
   // closes connections and opens new ones (connect churn cost the front a fifth of its throughput under wrk -c32).
   options.proxy.max_idle_per_upstream = 256;
@@ -73,6 +75,10 @@ int FaasMain(const FaasConfig& config) {
       return 1;
     }
   }
+  if (config.nats)
+    std::printf(
+        "capsule-http: revisions started \"via\": \"nats\" go to capsule-nats workers on %s.NAME.REVISION at %s\n",
+        config.nats_prefix.c_str(), config.nats->url.c_str());
   std::printf("capsule-http: faas front listening on http://%s:%u (%d replica%s per revision)\n", config.host.c_str(),
               front.port(), config.replicas, config.replicas == 1 ? "" : "s");
   std::fflush(stdout);

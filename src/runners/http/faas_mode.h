@@ -3,8 +3,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "host/nats_client.h"
 
 namespace capsule::http {
 
@@ -20,6 +23,8 @@ struct FaasConfig {
   uint64_t max_body = uint64_t{8} << 20;
   std::string index_wasm;   // --wasm: served as the function index.page (every path outside /functions/)
   std::string config_file;  // --config: a functions file applied at start
+  std::optional<host::NatsConnectOptions> nats;  // --natssrv: serve "via": "nats" revisions through it
+  std::string nats_prefix = "capsule.faas";
 };
 
 // Runs the front until SIGINT/SIGTERM, then stops every child; returns the exit code (2 without CAPSULE_FAAS_TOKEN,

@@ -12,10 +12,12 @@
 #include "runners/common/engine_flag.h"
 #include "runners/common/flags.h"
 #include "runners/common/module_source_flags.h"
+#include "runners/common/nats_flags.h"
 #include "runners/common/policy_flags.h"
 #include "runners/common/serving_flags.h"
 #include "runners/http/faas_mode.h"
 #include "runners/http/server.h"
+#include "serve/http_guest.h"
 
 namespace capsule::http {
 namespace {
@@ -35,16 +37,15 @@ constexpr char kEpilog[] =
     "when the server stops; there is one warm instance per worker. A connection is served by one worker; a slow\n"
     "guest delays only its own worker's connections (bounded by --timeout). --httpPort= (empty) picks a free port.\n";
 
-constexpr std::string_view kHttpEntryNames[] = {"callHandleHTTP", "callHandleHttp"};
-constexpr serve::Entries kHttpEntries{"HTTP", kHttpEntryNames};
-
 void PrintError(const std::string& message) {
   std::fprintf(stderr, "capsule-http: error: %s\n", message.c_str());
 }
 
 int Main(const std::vector<std::string>& args) {
   std::string port = "8080", host = "0.0.0.0", crt, key, stop_after, max_body = "8MiB";
-  std::string parent, module_name, module_revision, functions_dir, replicas = "1", proxy_timeout = "30s", config_file;
+  std::string parent, module_name, module_revision, functions_dir, replicas = "1", proxy_timeout = "30s", config_file,
+                                                                   nats_prefix = "capsule.faas";
+  runners::NatsFlags nats;
   bool faas = false;
   std::vector<std::string> allow_module_urls, allow_exec;
   bool version = false;
@@ -76,6 +77,9 @@ int Main(const std::vector<std::string>& args) {
   flags.String("config", &config_file,
                "--faas: a functions file (YAML or JSON) applied when the front starts (docs/faas.md)", "FILE");
   flags.String("proxy-timeout", &proxy_timeout, "--faas: longest call through the front (then 504)", "DURATION");
+  nats.Register(flags, "--faas: revisions started \"via\": \"nats\" are served by capsule-nats workers through ");
+  flags.String("nats-prefix", &nats_prefix,
+               "--faas: the subject prefix of NATS-served revisions (PREFIX.NAME.REVISION)", "PREFIX");
   flags.String("parentEndpoint", &parent, "Capsule FaaS flag (ignored)", "URL");
   flags.String("moduleName", &module_name, "Capsule FaaS flag (ignored)", "NAME");
   flags.String("moduleRevision", &module_revision, "Capsule FaaS flag (ignored)", "REVISION");
@@ -132,6 +136,8 @@ int Main(const std::vector<std::string>& args) {
     config.max_body = *body_limit;
     config.index_wasm = module.wasm;
     config.config_file = config_file;
+    if (!nats.server.empty()) config.nats = nats.ToOptions("capsule-http --faas");
+    config.nats_prefix = nats_prefix;
     return FaasMain(config);
   }
   if (!module.given()) {
@@ -192,7 +198,7 @@ int Main(const std::vector<std::string>& args) {
   const std::shared_ptr<Engine> engine = compiled->engine;
   Metrics metrics;
   serve::ModuleStore store;
-  auto first = serve::MakeModuleVersion(compiled->module, module.name(), kHttpEntries);
+  auto first = serve::MakeModuleVersion(compiled->module, module.name(), serve::HttpEntries());
   if (!first) {
     PrintError(first.error().message);
     return 1;
@@ -207,7 +213,7 @@ int Main(const std::vector<std::string>& args) {
   settings.linker = linker;
 
   serve::WorkerPool pool(engine, store, settings, metrics.instances(), fresh);
-  serve::Reloader reloader(engine, store, settings, compile, kHttpEntries, metrics.instances(), "capsule-http");
+  serve::Reloader reloader(engine, store, settings, compile, serve::HttpEntries(), metrics.instances(), "capsule-http");
   if (serving.watch) {
     if (module.wasm.empty()) {
       PrintError("--watch needs --wasm");

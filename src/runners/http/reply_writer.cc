@@ -2,8 +2,6 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
-#include <cctype>
-#include <cstring>
 #include <ctime>
 
 namespace capsule::http {
@@ -43,24 +41,6 @@ std::string_view HttpDate() {
   return std::string_view(text, length);
 }
 
-// Whether s is an HTTP token (RFC 9110 field name).
-bool ValidHeaderName(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) continue;
-    if (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr) continue;  // strchr finds '\0' in any set
-    return false;
-  }
-  return true;
-}
-
-// Whether s holds no CR, LF or NUL.
-bool ValidHeaderValue(std::string_view s) {
-  for (char c : s)
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  return true;
-}
-
 }  // namespace
 
 void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string* out) {
@@ -74,7 +54,7 @@ void WriteReply(const HttpReply& reply, const ReplyFraming& framing, std::string
   out->append("\r\n");
   bool has_type = false, has_date = false;
   for (const auto& [name, value] : reply.headers) {
-    if (!ValidHeaderName(name) || !ValidHeaderValue(value) || ServerOwned(name)) continue;
+    if (!IsHttpHeaderName(name) || !IsSafeHeaderValue(value) || ServerOwned(name)) continue;
     out->append(name).append(": ").append(value).append("\r\n");
     has_type = has_type || iequals(name, "Content-Type");
     has_date = has_date || iequals(name, "Date");

@@ -9,9 +9,9 @@
 #include <cstring>
 #include <ctime>
 
-#include "runners/http/http_guest.h"
 #include "runners/http/reply_writer.h"
 #include "serve/beast.h"
+#include "serve/http_guest.h"
 #include "serve/reload_request.h"
 
 namespace capsule::http {
@@ -162,18 +162,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (get && path == "/capsule/metrics")
       return Send(TextReply(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
     if (req.method() == bhttp::verb::post && serve::IsReloadPath(path)) return Reload(req, std::string(path));
-    Route route = Route::kHandler;
-    if (get && (path == "/health" || path == "/metrics")) {
-      auto version = server_.store.Current();
-      const ModuleInfo& info = version->module->info();
-      if (path == "/health") {
-        if (!info.ExportsFunc("OnHealthCheck")) return Send(TextReply(200, "{\"status\":\"ok\"}", "application/json"));
-        route = Route::kHealth;
-      } else {
-        if (!info.ExportsFunc("OnMetrics"))
-          return Send(TextReply(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        route = Route::kMetrics;
-      }
+    std::optional<serve::HttpRoute> route = serve::HttpRoute::kHandler;
+    if (get && (path == "/health" || path == "/metrics"))  // the module is looked up only for these two
+      route = serve::GuestRouteOf(get, path, server_.store.Current()->module->info());
+    if (!route) {
+      if (path == "/health") return Send(TextReply(200, "{\"status\":\"ok\"}", "application/json"));
+      return Send(TextReply(200, server_.metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
     }
     HttpRequest request;
     request.method = method_;
@@ -185,7 +179,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.body = std::move(req.body());
     // The guest runs here, on the worker thread that read the request: no hand-over between threads.
     loop_.in_guest.store(true, std::memory_order_relaxed);
-    HttpReply reply = ServeHttpOnWorker(server_.pool, route, request);
+    HttpReply reply = serve::ServeHttpOnWorker(server_.pool, *route, request);
     loop_.in_guest.store(false, std::memory_order_relaxed);
     Send(std::move(reply));
     server_.pool.Prepare();  // after the reply: Asio has written it already when the socket took it

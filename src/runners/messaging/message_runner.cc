@@ -13,6 +13,7 @@
 #include "capsule/loader.h"
 #include "capsule/wasi.h"
 #include "serve/admin_server.h"
+#include "serve/http_guest.h"
 #include "serve/reloader.h"
 
 namespace capsule::runners {
@@ -84,7 +85,7 @@ int RunMessageRunner(MessageRunnerConfig& config) {
   if (!bytes) return fail(bytes.error().message, 1);
   CompileOptions compile;
   compile.max_memory_pages = values->max_memory_pages;
-  const serve::Entries entries = serve::MessageEntries(config.protocol);
+  const serve::Entries entries = config.http ? serve::HttpEntries() : serve::MessageEntries(config.protocol);
   auto compiled = CompileOnEngine(config.engine.value, *bytes, compile, program);
   if (!compiled) return fail(compiled.error().message, 1);
   const std::shared_ptr<Engine> engine = compiled->engine;

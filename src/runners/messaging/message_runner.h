@@ -45,6 +45,7 @@ class MessageSource {
 struct MessageRunnerConfig {
   std::string program;   // "capsule-nats", for messages and metric names
   std::string protocol;  // "nats" or "mqtt"
+  bool http = false;     // the module serves HTTP request envelopes (its HTTP entries), not messages
   ModuleSourceFlags module;
   EngineFlag engine;
   PolicyFlags policy;

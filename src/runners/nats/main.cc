@@ -6,15 +6,18 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "runners/common/nats_flags.h"
 #include "runners/messaging/message_runner.h"
 #include "runners/nats/nats_source.h"
+#include "serve/http_envelope.h"
 
 namespace capsule::nats {
 namespace {
 
 constexpr char kSynopsis[] =
     "  capsule-nats --wasm=FILE --natssrv=nats://HOST:4222 --subject=SUBJECT [--queue=GROUP] [flags]\n"
-    "  capsule-nats --wasm=FILE --subject=SUBJECT --stream=NAME --durable=NAME [--max-deliver=N] [flags]";
+    "  capsule-nats --wasm=FILE --subject=SUBJECT --stream=NAME --durable=NAME [--max-deliver=N] [flags]\n"
+    "  capsule-nats --wasm=FILE --faas-function=NAME[/REVISION] [flags]   (an HTTP worker of a FaaS front)";
 
 constexpr char kEpilog[] =
     "Each worker has its own instance and subscription. Core NATS: the workers of a process share its messages\n"
@@ -29,28 +32,26 @@ constexpr char kEpilog[] =
     "to a message with a reply subject; an F answer, a trap or a timeout replies with the error and a Capsule-Error\n"
     "header. Host functions: hostNatsPublish/Request/Reply/GetSubject/GetServer (docs/messaging.md).\n"
     "Credentials: user:password@ or token@ in the URL, --nats-token, --nats-creds; TLS: tls:// URLs, --nats-tls,\n"
-    "--nats-ca, --nats-cert/--nats-key. The connection is retried forever once made; SIGINT/SIGTERM drain.\n";
+    "--nats-ca, --nats-cert/--nats-key. The connection is retried forever once made; SIGINT/SIGTERM drain.\n"
+    "HTTP workers (--faas-function, or --http with your own --subject): each message is an HTTP request envelope\n"
+    "from a capsule-http --faas front (docs/faas.md); the module's callHandleHTTP answers it (as under\n"
+    "capsule-http) and the reply goes back as an HTTP reply envelope. Workers of one function revision share its\n"
+    "subject's queue group: start one more, anywhere, to scale out; stop one with SIGTERM and no call is lost.\n";
 
 int Main(const std::vector<std::string>& args) {
   runners::MessageRunnerConfig config;
   config.program = "capsule-nats";
   config.protocol = "nats";
   NatsSourceOptions nats;
-  nats.connect.name = "capsule-nats";
-  std::string server = "nats://127.0.0.1:4222", max_deliver = "5", ack_wait = "30s", nak_delay = "1s",
-              nak_delay_max = "1m";
-  bool version = false, tls = false;
-  std::string mode;
+  std::string max_deliver = "5", ack_wait = "30s", nak_delay = "1s", nak_delay_max = "1m";
+  bool version = false;
+  std::string mode, faas_function, faas_prefix = "capsule.faas";
   runners::FlagSet flags("capsule-nats", kSynopsis);
-  flags.String("natssrv", &server, "the NATS server(s), comma-separated", "URL");
+  runners::NatsFlags connection;
+  connection.server = "nats://127.0.0.1:4222";
+  connection.Register(flags);
   flags.String("subject", &nats.subject, "the subject to subscribe to (NATS wildcards allowed)", "SUBJECT");
   flags.String("queue", &nats.queue, "the queue group: processes with the same one share the messages", "GROUP");
-  flags.String("nats-creds", &nats.connect.creds_file, "a NATS credentials file (JWT and NKey seed)", "FILE");
-  flags.String("nats-token", &nats.connect.token, "an authentication token", "TOKEN");
-  flags.Bool("nats-tls", &tls, "require TLS (trusting the system's CAs unless --nats-ca)");
-  flags.String("nats-ca", &nats.connect.ca_file, "trusted CA certificates (PEM); turns TLS on", "FILE");
-  flags.String("nats-cert", &nats.connect.cert_file, "a TLS client certificate (PEM)", "FILE");
-  flags.String("nats-key", &nats.connect.key_file, "the TLS client certificate's key (PEM)", "FILE");
   flags.String("stream", &nats.stream, "consume this JetStream stream (with --durable) instead of core NATS", "NAME");
   flags.String("durable", &nats.durable, "the durable pull consumer's name (created if needed)", "NAME");
   flags.Bool("create-stream", &nats.create_stream, "create --stream, capturing --subject, when it does not exist");
@@ -60,6 +61,13 @@ int Main(const std::vector<std::string>& args) {
   flags.String("nak-delay-max", &nak_delay_max, "JetStream: longest redelivery delay", "DURATION");
   flags.String("dead-letter", &nats.dead_letter,
                "JetStream: the subject failed messages go to (default capsule.deadletter.<stream>)", "SUBJECT");
+  flags.Bool("http", &config.http,
+             "the messages are HTTP request envelopes of a FaaS front: answer them with the module's HTTP handler");
+  flags.String("faas-function", &faas_function,
+               "serve this function revision's HTTP calls for a capsule-http --faas front (implies --http; subject and "
+               "queue group: <faas-prefix>.NAME.REVISION; REVISION defaults to \"default\")",
+               "NAME[/REVISION]");
+  flags.String("faas-prefix", &faas_prefix, "the subject prefix of the FaaS front's --nats-prefix", "PREFIX");
   runners::RegisterMessageRunnerFlags(flags, config);
   flags.String("mode", &mode, "Capsule v0.3's mode flag: only \"nats\" is served by this command", "MODE");
   flags.Bool("version", &version, "print the version and exit");
@@ -74,6 +82,20 @@ int Main(const std::vector<std::string>& args) {
     return 2;
   };
   if (!mode.empty() && mode != "nats") return usage("--mode=" + mode + " is served by capsule-" + mode);
+  if (!faas_function.empty()) {
+    const size_t slash = faas_function.find('/');
+    const std::string name = faas_function.substr(0, slash);
+    const std::string revision = slash == std::string::npos ? "default" : faas_function.substr(slash + 1);
+    if (!serve::IsFunctionName(name) || !serve::IsFunctionName(revision))
+      return usage("--faas-function=" + faas_function + ": a name and revision are [A-Za-z0-9._-]+ (NAME/REVISION)");
+    if (!nats.subject.empty()) return usage("--faas-function sets the subject: leave out --subject");
+    nats.subject = serve::FaasSubject(faas_prefix, name, revision);
+    if (nats.queue.empty()) nats.queue = nats.subject;
+    config.http = true;
+  }
+  if (config.http && !nats.stream.empty())
+    return usage("HTTP workers use core NATS request/reply: --http and --faas-function do not go with --stream");
+  nats.http = config.http;
   if (nats.subject.empty()) return usage("no subject given: use --subject=SUBJECT (see capsule-nats --help)");
   if (nats.stream.empty() != nats.durable.empty()) return usage("JetStream needs both --stream and --durable");
   {
@@ -88,16 +110,15 @@ int Main(const std::vector<std::string>& args) {
       *target = *d;
     }
   }
-  nats.server = server;
-  nats.connect.url = server;
-  nats.connect.tls = tls;
+  nats.server = connection.server;
+  nats.connect = connection.ToOptions("capsule-nats");
   config.connect = [&nats](serve::MessageMetrics& metrics) { return ConnectNats(nats, metrics); };
   config.started_line = [&nats] {
     if (!nats.stream.empty())
       return "capsule-nats: consuming " + nats.stream + " (" + nats.subject + ") as " + nats.durable + " on " +
              nats.server;
-    return "capsule-nats: subscribed to " + nats.subject + (nats.queue.empty() ? "" : " in queue " + nats.queue) +
-           " on " + nats.server;
+    return std::string(nats.http ? "capsule-nats: serving HTTP on " : "capsule-nats: subscribed to ") + nats.subject +
+           (nats.queue.empty() ? "" : " in queue " + nats.queue) + " on " + nats.server;
   };
   return runners::RunMessageRunner(config);
 }

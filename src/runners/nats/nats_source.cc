@@ -6,6 +6,9 @@
 #include <random>
 #include <thread>
 
+#include "serve/http_envelope.h"
+#include "serve/http_guest.h"
+
 namespace capsule::nats {
 namespace {
 
@@ -192,11 +195,86 @@ class NatsSource : public runners::MessageSource {
       }
       host::NatsMsgPtr msg(raw);
       const Message m = ToMessage(raw, false);
+      if (options_.http) {
+        ServeHttpEnvelope(m, pool, limits);
+        continue;
+      }
       auto send_reply = [this, &m](std::string_view data) { return conn_->Publish(m.reply, data); };
       serve::MessageOutcome outcome = serve::HandleMessage(pool, m, send_reply, limits, metrics_);
       if (outcome.reply) Reply(m, outcome);
       if (!aborted_) pool.Prepare();
     }
+  }
+
+  // Answers one HTTP request envelope with the module's HTTP handler (routed as capsule-http routes a request:
+  // GET /health and /metrics to the module's hooks when it has them) and replies with the HTTP reply envelope.
+  void ServeHttpEnvelope(const Message& m, serve::WorkerPool& pool, const serve::MessageLimits& limits) {
+    const auto started = std::chrono::steady_clock::now();
+    metrics_.AddInFlight(1);
+    serve::MessageOutcome handled;
+    HttpReply reply = Answer(m, pool, limits, &handled);
+    metrics_.AddInFlight(-1);
+    if (m.reply.empty()) {
+      handled.result = serve::MessageResult::kRejected;
+      handled.error = "an HTTP envelope without a reply subject: nobody to answer";
+      std::fprintf(stderr, "capsule-nats: %s (on %s)\n", handled.error.c_str(), m.subject.c_str());
+    } else {
+      SendHttpReply(m.reply, reply);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    serve::RecordHandledMessage(m, handled, seconds, limits, metrics_);
+    if (!aborted_) pool.Prepare();
+  }
+
+  // The reply to one envelope; *handled says how the handling ended, for the metrics and the access log.
+  HttpReply Answer(const Message& m, serve::WorkerPool& pool, const serve::MessageLimits& limits,
+                   serve::MessageOutcome* handled) {
+    auto fail = [handled](serve::MessageResult result, HttpReply reply) {
+      handled->result = result;
+      handled->error = reply.body;
+      return reply;
+    };
+    if (limits.max_payload && m.data.size() > limits.max_payload)
+      return fail(serve::MessageResult::kRejected,
+                  TextReply(413, "request body of " + std::to_string(m.data.size()) +
+                                     " bytes is larger than the worker's --max-payload (" +
+                                     std::to_string(limits.max_payload) + " bytes)\n"));
+    auto request = serve::DecodeRequestEnvelope(m.headers, m.data);
+    if (!request)
+      return fail(serve::MessageResult::kRejected, TextReply(400, "capsule-nats: " + request.error().message + "\n"));
+    auto guest = pool.Acquire();
+    if (!guest)
+      return fail(serve::MessageResult::kRejected,
+                  TextReply(500, "the module could not be started: " + guest.error().message + "\n"));
+    const std::string_view path = std::string_view(request->target).substr(0, request->target.find('?'));
+    const auto route = serve::GuestRouteOf(request->http.method == "GET", path, (*guest)->version()->module->info());
+    if (!route) {
+      pool.Release(serve::Outcome::kOk);
+      if (path == "/health") return TextReply(200, "{\"status\":\"ok\"}", "application/json");
+      return TextReply(200, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+    serve::Outcome outcome = serve::Outcome::kOk;
+    HttpReply reply = serve::ServeHttp(**guest, *route, request->http, &outcome);
+    pool.Release(outcome);  // a trap or timeout discards the guest
+    if (outcome == serve::Outcome::kTimeout) return fail(serve::MessageResult::kTimeout, std::move(reply));
+    if (outcome == serve::Outcome::kTrap) return fail(serve::MessageResult::kTrapped, std::move(reply));
+    if (reply.status >= 500) handled->result = serve::MessageResult::kFailed;
+    if (reply.status >= 500) handled->error = "the module answered HTTP " + std::to_string(reply.status);
+    return reply;
+  }
+
+  // Publishes reply's envelope to subject; a reply NATS refuses (larger than the server's max_payload, say) is
+  // replaced by a 502 envelope saying why, so that the front does not wait for its timeout.
+  void SendHttpReply(const std::string& subject, const HttpReply& reply) {
+    Status st = conn_->Publish(subject, reply.body, serve::EncodeReplyEnvelope(reply));
+    if (st) return;
+    std::fprintf(stderr, "capsule-nats: cannot send the HTTP reply to %s: %s\n", subject.c_str(),
+                 st.error().message.c_str());
+    HttpReply error = TextReply(502, "capsule-nats could not send the module's reply (" +
+                                         std::to_string(reply.body.size()) + " bytes): " + st.error().message + "\n");
+    if (auto again = conn_->Publish(subject, error.body, serve::EncodeReplyEnvelope(error)); !again)
+      std::fprintf(stderr, "capsule-nats: cannot send the error reply to %s: %s\n", subject.c_str(),
+                   again.error().message.c_str());
   }
 
   void ServeJetStream(natsSubscription* sub, serve::WorkerPool& pool, const serve::MessageLimits& limits) {

@@ -20,6 +20,9 @@ struct NatsSourceOptions {
   std::string server;  // --natssrv as given (hostNatsGetServer)
   std::string subject;
   std::string queue;  // empty: a queue group private to this process (each process gets every message)
+  // The messages are HTTP request envelopes (serve/http_envelope.h) from a FaaS front: each is answered with the
+  // module's HTTP handler, the reply an HTTP reply envelope. Core NATS only.
+  bool http = false;
   // JetStream, when stream is set.
   std::string stream, durable;
   bool create_stream = false;  // create the stream (capturing subject) when it does not exist

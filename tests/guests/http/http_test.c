@@ -6,6 +6,7 @@
 //   /loop     an endless loop                                       /grow     tries to allocate 32 MiB
 //   /slow     busy for ~200 ms                                      /badheaders  invalid header names and values
 //   /sleep    sleeps 10 s in the host (poll_oneoff)                 /openfd   opens /data, left open: {"fd":N}
+//   /nap      sleeps 100 ms in the host (a call in flight that costs no CPU)
 //   anything else  {"hello":"world"}
 // OnStart and OnStop print a line on stdout.
 #include <capsule_http.h>
@@ -73,6 +74,9 @@ static capsule_result handle(const char* request, uint32_t len) {
   } else if (path_is(uri.data, "/sleep")) {
     sleep(10);  // poll_oneoff with a clock: a host-side wait that --timeout must end too
     r = capsule_http_json(200, "{\"slept\":true}");
+  } else if (path_is(uri.data, "/nap")) {
+    usleep(100000);
+    r = capsule_http_json(200, "{\"napped\":true}");
   } else if (path_is(uri.data, "/slow")) {
     for (volatile unsigned i = 0; i < 100000000u; ++i) {
     }

@@ -1,18 +1,34 @@
-#include "runners/http/http_guest.h"
+#include "serve/http_guest.h"
 
 #include "capsule/host.h"
 
-namespace capsule::http {
+namespace capsule::serve {
+namespace {
 
-HttpReply ServeHttp(serve::Guest& guest, Route route, const HttpRequest& request, serve::Outcome* outcome) {
-  *outcome = serve::Outcome::kOk;
+constexpr std::string_view kHttpEntryNames[] = {"callHandleHTTP", "callHandleHttp"};
+
+}  // namespace
+
+Entries HttpEntries() {
+  return {"HTTP", kHttpEntryNames};
+}
+
+std::optional<HttpRoute> GuestRouteOf(bool get, std::string_view path, const ModuleInfo& info) {
+  if (!get) return HttpRoute::kHandler;
+  if (path == "/health") return info.ExportsFunc("OnHealthCheck") ? std::optional(HttpRoute::kHealth) : std::nullopt;
+  if (path == "/metrics") return info.ExportsFunc("OnMetrics") ? std::optional(HttpRoute::kMetrics) : std::nullopt;
+  return HttpRoute::kHandler;
+}
+
+HttpReply ServeHttp(Guest& guest, HttpRoute route, const HttpRequest& request, Outcome* outcome) {
+  *outcome = Outcome::kOk;
   const CallOptions options = guest.call_options();
   Instance& instance = guest.instance();
   const AbiInfo& abi = guest.version()->abi;
   Result<Reply> reply = Fail(ErrorCode::kInternal, "unreachable");
   const char* name = "callHandleHTTP";
-  if (route == Route::kHealth || route == Route::kMetrics) {
-    name = route == Route::kHealth ? "OnHealthCheck" : "OnMetrics";
+  if (route == HttpRoute::kHealth || route == HttpRoute::kMetrics) {
+    name = route == HttpRoute::kHealth ? "OnHealthCheck" : "OnMetrics";
     reply = CallHttpHook(instance, name, options);
   } else if (abi.kind == AbiKind::kLegacy) {
     name = "callHandleHttp";
@@ -32,24 +48,25 @@ HttpReply ServeHttp(serve::Guest& guest, Route route, const HttpRequest& request
   if (!reply) {
     const Error& e = reply.error();
     if (e.code == ErrorCode::kInterrupted) {
-      *outcome = serve::Outcome::kTimeout;
+      *outcome = Outcome::kTimeout;
       return TextReply(504, "timeout: the module ran longer than --timeout=" + guest.settings().timeout_text +
                                 " and was interrupted\n");
     }
-    *outcome = serve::Outcome::kTrap;
+    *outcome = Outcome::kTrap;
     return TextReply(500, std::string(e.code_name()) + ": " + e.message + "\n");
   }
-  if (abi.kind == AbiKind::kLegacy && route == Route::kHandler) return DecodeLegacyHttpReply(*reply, abi.legacy_http);
+  if (abi.kind == AbiKind::kLegacy && route == HttpRoute::kHandler)
+    return DecodeLegacyHttpReply(*reply, abi.legacy_http);
   return DecodeHttpReply(*reply, name);
 }
 
-HttpReply ServeHttpOnWorker(serve::WorkerPool& pool, Route route, const HttpRequest& request) {
+HttpReply ServeHttpOnWorker(WorkerPool& pool, HttpRoute route, const HttpRequest& request) {
   auto guest = pool.Acquire();
   if (!guest) return TextReply(500, "the module could not be started: " + guest.error().message + "\n");
-  serve::Outcome outcome;
+  Outcome outcome;
   HttpReply reply = ServeHttp(**guest, route, request, &outcome);
   pool.Release(outcome);
   return reply;
 }
 
-}  // namespace capsule::http
+}  // namespace capsule::serve
