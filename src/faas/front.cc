@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include "faas/nats_forwarder.h"
 #include "faas/process_listing.h"
 #include "faas/start_request.h"
+#include "faas/streamed_call.h"
 
 namespace capsule::faas {
 namespace {
@@ -35,6 +37,9 @@ constexpr char kIndexFunction[] = "index.page";
 // How long a client connection may take to send a request (or stay idle between two): then it is closed, so that
 // clients that connect and send nothing cannot hold connections open for ever.
 constexpr std::chrono::seconds kClientReadTimeout{60};
+// A call to a child whose body is larger than this, or chunked, is streamed to it (streamed_call.h); smaller ones
+// are read whole and sent over a pooled connection.
+constexpr uint64_t kStreamBodiesAbove = 1 << 20;
 
 ProxyResponse Reply(unsigned status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
   ProxyResponse res{static_cast<bhttp::status>(status), 11};
@@ -155,16 +160,23 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec || parser_->is_done()) return OnRead(ec);
-    auto read_body = [self = shared_from_this()] {
+    if (const auto length = parser_->content_length(); !length || *length > kStreamBodiesAbove)
+      if (auto call = LocalCall()) return StreamCall(std::move(*call));
+    ContinueThen(parser_->get(), [self = shared_from_this()] {
       bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
                         [self](beast::error_code ec, size_t) { self->OnRead(ec); });
-    };
-    if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) return read_body();
+    });
+  }
+
+  // Runs next, after answering "100 Continue" when the request expects it before sending its body.
+  template <class Fields, class Next>
+  void ContinueThen(const bhttp::request_header<Fields>& header, Next next) {
+    if (!beast::iequals(header[bhttp::field::expect], "100-continue")) return next();
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
-                      [self = shared_from_this(), read_body](beast::error_code ec, size_t) {
+                      [self = shared_from_this(), next = std::move(next)](beast::error_code ec, size_t) mutable {
                         if (ec) return self->Close();
-                        read_body();
+                        next();
                       });
   }
 
@@ -227,18 +239,83 @@ class Session : public std::enable_shared_from_this<Session> {
     Send(Reply(404, "not found: " + std::string(path) + "\n"));
   }
 
+  // A call to a function revision: which, and the target its child gets.
+  struct Call {
+    ReplicaKey key;
+    std::string target;
+    bool named = false;  // /functions/NAME...: not the index.page of another path
+  };
+
+  // The call the request whose header was read is, when it goes to local children (not over NATS).
+  std::optional<Call> LocalCall() {
+    const auto& req = parser_->get();
+    const FaasRoute route = RouteOf(req.method_string(), req.target());
+    std::optional<Call> call;
+    if (const auto* c = std::get_if<CallRoute>(&route)) {
+      call = Call{ReplicaKey{c->name, front_.Resolve(c->name, c->revision)}, c->target, true};
+    } else if (std::holds_alternative<OtherRoute>(route)) {
+      const std::string_view path = req.target().substr(0, req.target().find('?'));
+      if (path == "/health" || path == "/capsule/metrics") return std::nullopt;
+      call = Call{ReplicaKey{kIndexFunction, std::string(kDefaultRevision)}, std::string(req.target()), false};
+    }
+    if (!call || front_.NatsSubjectOf(call->key)) return std::nullopt;
+    return call;
+  }
+
+  // The reply when key has no up replica: 404 when it is unknown, 503 while it restarts.
+  ProxyResponse NoReplica(const ReplicaKey& key, bool named) {
+    bool known = false;
+    for (const ReplicaInfo& r : front_.supervisor.Snapshot()) known = known || r.key == key;
+    if (!known && named) return Reply(404, "Capsule process not found: " + key.ToString() + "\n");
+    if (!known) return Reply(404, "not found\n");
+    front_.metrics.RecordCall(key, 503, 0);
+    return Reply(503, "no replica of " + key.ToString() + " is up (restarting)\n");
+  }
+
+  // Streams the call's body to a child as it arrives and its response back (streamed_call.h).
+  void StreamCall(Call call) {
+    reading_ = 0;  // the read timeout does not apply: the call's own idle timeout does
+    read_timer_.cancel();
+    keep_alive_ = parser_->get().keep_alive();
+    auto lease = front_.supervisor.Acquire(call.key);
+    if (!lease) {
+      keep_alive_ = false;  // the body stays unread
+      return Send(NoReplica(call.key, call.named));
+    }
+    auto held = std::make_shared<Lease>(std::move(*lease));
+    auto request = std::make_shared<StreamingRequestParser>(std::move(*parser_));
+    request->body_limit(front_.options.max_body);
+    parser_.reset();
+    ForwardTarget to;
+    to.port = static_cast<uint16_t>(held->port());
+    to.target = std::move(call.target);
+    to.client_address = client_;
+    auto start = [self = shared_from_this(), request, held, to, key = call.key] {
+      const auto started = std::chrono::steady_clock::now();
+      StartStreamedCall(self->socket_, self->buffer_, request, to, self->keep_alive_,
+                        self->front_.options.proxy.timeout, [self, held, key, started](StreamedCallResult result) {
+                          held->Release();
+                          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+                          if (result.status) self->front_.metrics.RecordCall(key, result.status, took.count());
+                          if (!result.detail.empty())
+                            std::fprintf(stderr, "capsule-http: faas: a streamed call to %s failed: %s\n",
+                                         key.ToString().c_str(), result.detail.c_str());
+                          if (result.reply) {
+                            self->keep_alive_ = false;
+                            return self->Send(std::move(*result.reply));
+                          }
+                          if (result.client_reusable) return self->Read();
+                          self->Close();
+                        });
+    };
+    ContinueThen(request->get(), std::move(start));
+  }
+
   void Forward(ProxyRequest req, const ReplicaKey& key, std::string target, bool named) {
     const auto started = std::chrono::steady_clock::now();
     if (auto subject = front_.NatsSubjectOf(key)) return ForwardNats(std::move(req), key, *subject, std::move(target));
     auto lease = front_.supervisor.Acquire(key);
-    if (!lease) {
-      bool known = false;
-      for (const ReplicaInfo& r : front_.supervisor.Snapshot()) known = known || r.key == key;
-      if (!known && named) return Send(Reply(404, "Capsule process not found: " + key.ToString() + "\n"));
-      if (!known) return Send(Reply(404, "not found\n"));
-      front_.metrics.RecordCall(key, 503, 0);
-      return Send(Reply(503, "no replica of " + key.ToString() + " is up (restarting)\n"));
-    }
+    if (!lease) return Send(NoReplica(key, named));
     ForwardTarget to;
     to.port = static_cast<uint16_t>(lease->port());
     to.target = std::move(target);
@@ -283,8 +360,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Front::Impl& front_;
   Socket socket_;
-  asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>
-      read_timer_;
+  LoopTimer read_timer_;
   uint64_t reads_ = 0, reading_ = 0;  // reads started; the one in progress (0: none)
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;

@@ -1,14 +1,10 @@
 // The FaaS front's reverse proxy: forwards one HTTP request to a capsule-http child on 127.0.0.1:port and hands
 // back the child's response, or a 502/503/504 reply when it cannot get one.
 //
-// Messages are whole strings (string_body): the front reads the request body (bounded by its own parser's
+// Messages are whole strings (string_body): the front reads a small request's body (bounded by its own parser's
 // body_limit; read its header with async_read_header first: Boost 1.74's eager async_read loses the body_limit error
 // when header and body come in one buffer) before calling Forward, and the upstream's body is read up to
-// ProxyOptions::max_response_body. Streaming would need: a request_parser<buffer_body> on the client side whose chunks
-// are written upstream through a serializer as they arrive (and Expect: 100-continue passed through), a
-// response_parser<buffer_body> upstream relayed the same way to the client, flow control between the two sockets, and a
-// reply status that cannot change once the first byte went out (a mid-body failure can only close the client's
-// connection).
+// ProxyOptions::max_response_body. Requests with larger or chunked bodies are streamed instead (streamed_call.h).
 #pragma once
 
 #include <chrono>

@@ -13,8 +13,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
-using Timer =
-    asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>, Executor>;
 
 // A unique inbox prefix for this front: replies come to "<prefix><call id>".
 std::string InboxPrefix() {
@@ -38,7 +36,7 @@ ProxyResult Failure(ProxyFailure failure, bhttp::status status, const std::strin
 struct NatsForwarder::State {
   struct Call {
     Callback done;
-    std::unique_ptr<Timer> timer;
+    std::unique_ptr<LoopTimer> timer;
     std::string subject;
     unsigned version = 11;
     bool head = false;
@@ -161,7 +159,7 @@ void NatsForwarder::Forward(ProxyRequest request, const std::string& subject, co
   call.subject = subject;
   call.version = version;
   call.head = request.method() == bhttp::verb::head;
-  call.timer = std::make_unique<Timer>(s.executor);
+  call.timer = std::make_unique<LoopTimer>(s.executor);
   call.timer->expires_after(s.timeout);
   call.timer->async_wait([weak = std::weak_ptr<State>(state_), id](boost::system::error_code ec) {
     auto state = weak.lock();

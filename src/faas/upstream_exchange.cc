@@ -14,11 +14,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
-
-// Upstream headers larger than this give 502 (Beast's default is 8 KiB).
-constexpr uint32_t kMaxResponseHeader = 64 * 1024;
 
 // The errors by which a connection the peer closed shows up on its first use.
 bool IsClosedConnection(const beast::error_code& ec) {
@@ -96,7 +91,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void Read() {
     parser_.emplace();
-    parser_->header_limit(kMaxResponseHeader);
+    parser_->header_limit(kMaxUpstreamHeader);
     parser_->body_limit(state_->options.max_response_body);
     if (head_) parser_->skip(true);
     // The header first: Boost 1.74's parser, when it reads eagerly (as async_read does) and gets the header and the
@@ -168,7 +163,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   bool head_;
   HttpProxy::Callback done_;
   UpstreamSocket socket_;
-  Timer timer_;
+  LoopTimer timer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
   bool reused_ = false;    // socket_ came from the pool

@@ -340,5 +340,71 @@ TEST_F(FaasFront, IndexPageServesTheOtherPathsAndSigtermStopsEveryChild) {
   EXPECT_TRUE(WaitUntil([&] { return !Alive(pid); }, std::chrono::seconds(5)));
 }
 
+// The peak resident memory of process pid, in KiB (VmHWM), or -1.
+long PeakRssKiB(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return -1;
+}
+
+// Bodies above 1 MiB, and chunked ones, are relayed as they arrive, both ways: the front's memory does not grow by a
+// body's size, the bytes arrive unchanged, and the connection serves the next request.
+TEST(FaasFrontStreaming, LargeAndChunkedBodiesPassWithoutBeingHeld) {
+  HttpServerProcess front(
+      {"--faas", "--host=127.0.0.1", "--functions-dir=" + std::string(CAPSULE_GUEST_DIR), "--max-body=64MiB"},
+      {std::string("CAPSULE_FAAS_TOKEN=") + kToken});
+  ASSERT_GT(front.port(), 0) << front.Stderr();
+  auto started = HttpRequest(
+      front.port(), "POST", "/functions/start",
+      StartBody("echo", "default", "http_test.wasm", "")
+          .replace(StartBody("echo", "default", "http_test.wasm", "").find(R"("])"), 2, R"(","--max-body=64MiB"])"),
+      {kTokenHeader});
+  ASSERT_EQ(started.status, 200) << started.body;
+  std::string body(24 << 20, 'x');
+  for (size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + (i / 4096) % 26);
+  HttpConnection connection(front.port());
+  const long before = PeakRssKiB(front.pid());
+  auto r = connection.Request("POST", "/functions/echo/default/echo", body);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 200);
+  json echo = json::parse(r.body, nullptr, false);
+  ASSERT_TRUE(echo.is_object()) << r.body.substr(0, 200);
+  EXPECT_TRUE(echo["body"] == body) << "the body arrived changed";
+
+  std::string chunked = "POST /functions/echo/default/echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string sent;
+  for (int i = 0; i < 8; ++i) {
+    const std::string chunk((1 << 20) + i, static_cast<char>('A' + i));
+    char size[32];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    chunked += size + chunk + "\r\n";
+    sent += chunk;
+  }
+  chunked += "0\r\n\r\n";
+  ASSERT_TRUE(connection.SendRaw(chunked));
+  auto c = connection.ReadResponse();
+  ASSERT_EQ(c.status, 200) << c.body.substr(0, 200);
+  echo = json::parse(c.body, nullptr, false);
+  ASSERT_TRUE(echo.is_object()) << c.body.substr(0, 200);
+  EXPECT_TRUE(echo["body"] == sent) << "the chunked body arrived changed";
+  const long after = PeakRssKiB(front.pid());
+  EXPECT_LT(after - before, 12 * 1024) << "the front's peak memory grew by " << after - before
+                                       << " KiB: it held a body of 24 MiB";
+  EXPECT_EQ(connection.Request("POST", "/functions/echo/default/echo", "small").status, 200);  // kept alive
+
+  // A child that refuses a streamed body (past its own --max-body, 8 MiB) is heard: its 413 reaches the client.
+  ASSERT_EQ(HttpRequest(front.port(), "POST", "/functions/start", StartBody("strict", "default", "http_test.wasm"),
+                        {kTokenHeader})
+                .status,
+            200);
+  EXPECT_EQ(HttpRequest(front.port(), "POST", "/functions/strict/default/echo", std::string(9 << 20, 'z')).status, 413);
+
+  // Too large for --max-body: 413 from the header alone.
+  HttpConnection other(front.port());
+  ASSERT_TRUE(other.SendRaw("POST /functions/echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(65 << 20) +
+                            "\r\n\r\n"));
+  EXPECT_EQ(other.ReadResponse().status, 413);
+}
+
 }  // namespace
 }  // namespace capsule::testing
