@@ -83,7 +83,8 @@ struct NatsForwarder::State {
     for (const auto& [name, value] : reply->headers) result.response.insert(name, value);
     RemoveHopByHop(result.response);
     result.response.erase(bhttp::field::content_length);
-    if (!call->head) result.response.body() = std::move(reply->body);
+    const bool bodiless = reply->status < 200 || reply->status == 204 || reply->status == 304;
+    if (!call->head && !bodiless) result.response.body() = std::move(reply->body);
     call->done(std::move(result));
   }
 };

@@ -65,7 +65,10 @@ class StreamedCall : public std::enable_shared_from_this<StreamedCall> {
       self->timed_out_ = true;
       beast::error_code ignored;
       self->upstream_.close(ignored);  // the pending operation ends with operation_aborted
-      if (self->response_started_) self->client_.close(ignored);
+      if (self->response_started_)
+        self->client_.close(ignored);
+      else
+        self->client_.cancel(ignored);  // a client that stopped sending its body: it gets the 504
     });
   }
 

@@ -406,5 +406,24 @@ TEST(FaasFrontStreaming, LargeAndChunkedBodiesPassWithoutBeingHeld) {
   EXPECT_EQ(other.ReadResponse().status, 413);
 }
 
+// A client that stops sending a streamed body gets 504 after --proxy-timeout, not a connection held for ever.
+TEST(FaasFrontStreaming, AClientThatStopsSendingItsBodyGets504) {
+  HttpServerProcess front(
+      {"--faas", "--host=127.0.0.1", "--functions-dir=" + std::string(CAPSULE_GUEST_DIR), "--proxy-timeout=1s"},
+      {std::string("CAPSULE_FAAS_TOKEN=") + kToken});
+  ASSERT_GT(front.port(), 0) << front.Stderr();
+  ASSERT_EQ(HttpRequest(front.port(), "POST", "/functions/start", StartBody("echo", "default", "http_test.wasm"),
+                        {kTokenHeader})
+                .status,
+            200);
+  HttpConnection stalled(front.port());
+  ASSERT_TRUE(stalled.SendRaw("POST /functions/echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(5 << 20) +
+                              "\r\n\r\n" + std::string(100, 's')));
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_EQ(stalled.ReadResponse(std::chrono::seconds(10)).status, 504);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
+  EXPECT_EQ(HttpRequest(front.port(), "POST", "/functions/echo", "still serving").status, 200);
+}
+
 }  // namespace
 }  // namespace capsule::testing
