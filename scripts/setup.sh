@@ -11,6 +11,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   # guests: C to wasm32-wasi
   clang lld wasi-libc libclang-rt-14-dev-wasm32
+  # guests: Rust to wasm32-wasi (sdk/rust; CMake uses /usr/bin/rustc and /usr/bin/cargo, offline)
+  rustc cargo libstd-rust-dev-wasm32
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
   # spec tests: wast2json turns the official core testsuite's .wast files into JSON + .wasm (tests/spec)
@@ -41,6 +43,24 @@ if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
   $SUDO mkdir -p "$(dirname "$stamp")" && $SUDO touch "$stamp"
 fi
 $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+# guests: AssemblyScript (sdk/assemblyscript) with the asc its package-lock.json pins, installed by npm ci. Node.js
+# and npm are Debian's nodejs and npm, unless a Node.js with its own npm is installed (NodeSource's nodejs bundles
+# npm, and Debian's npm package conflicts with it).
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  owner=$(dpkg -S "$(readlink -f "$(command -v node)")" 2>/dev/null | cut -d: -f1 || true)
+  echo "setup: using node $(node --version) and npm $(npm --version) (${owner:-not a Debian package})"
+else
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+as_dir="$root/sdk/assemblyscript"
+if cmp -s "$as_dir/package-lock.json" "$as_dir/node_modules/.capsule-package-lock.json"; then
+  echo "setup: sdk/assemblyscript/node_modules matches its package-lock.json"
+else
+  (cd "$as_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  cp "$as_dir/package-lock.json" "$as_dir/node_modules/.capsule-package-lock.json"
+  echo "setup: installed sdk/assemblyscript/node_modules (npm ci)"
+fi
 
 # V8 comes from Debian's libnode (Node 18, V8 10.2). Where a non-Debian Node.js blocks libnode-dev, the two
 # packages are unpacked into .deps/libnode (git-ignored) and CMake uses them from there.
