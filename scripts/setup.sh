@@ -17,6 +17,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
   # spec tests: wast2json turns the official core testsuite's .wast files into JSON + .wasm (tests/spec)
   wabt
+  # the documentation site (mkdocs.yml, scripts/docs.sh)
+  mkdocs
   # the interpreter's differential test: random valid modules from binaryen's wasm-opt --translate-to-fuzz
   binaryen
   # host libraries: outbound HTTP (libcurl), Redis (hiredis)

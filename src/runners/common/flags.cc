@@ -8,11 +8,18 @@ namespace capsule::runners {
 
 FlagSet::FlagSet(std::string program, std::string synopsis)
     : program_(std::move(program)), synopsis_(std::move(synopsis)) {
-  Bool("help", &help_, "show this help");
+  Bool("help", &help_, "show this help (--help-markdown: as a Markdown page)");
   Bool("h", &help_, "show this help");
 }
 
 std::optional<int> FlagSet::ParseCommandLine(std::span<const std::string> args) {
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (arg == "--help-markdown") {
+      std::fputs(HelpMarkdown().c_str(), stdout);
+      return 0;
+    }
+  }
   if (auto st = Parse(args); !st) {
     std::string command = program_.substr(0, program_.find(' '));
     std::fprintf(stderr, "%s: error: %s\n", command.c_str(), st.error().message.c_str());
@@ -112,6 +119,28 @@ std::string FlagSet::Help() const {
     out += "\n";
   }
   if (!epilog_.empty()) out += "\n" + epilog_;
+  return out;
+}
+
+std::string FlagSet::HelpMarkdown() const {
+  auto cell = [](const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '|') out += '\\';
+      out += c == '\n' ? ' ' : c;
+    }
+    return out;
+  };
+  std::string out = "# `" + program_ + "`\n\n```text\n" + synopsis_ + "\n```\n\n| flag | default | |\n|---|---|---|\n";
+  for (const auto& f : flags_) {
+    std::string flag = "--" + f.name;
+    if (f.kind != Kind::kBool) flag += "=" + f.value_name;
+    std::string fallback;
+    if (f.kind == Kind::kString) fallback = *static_cast<const std::string*>(f.target);
+    out += "| `" + flag + "` | " + (fallback.empty() ? "" : "`" + cell(fallback) + "`") + " | " + cell(f.help) +
+           (f.kind == Kind::kRepeated ? " (repeatable)" : "") + " |\n";
+  }
+  if (!epilog_.empty()) out += "\n```text\n" + epilog_ + (epilog_.back() == '\n' ? "" : "\n") + "```\n";
   return out;
 }
 

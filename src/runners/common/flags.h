@@ -30,8 +30,9 @@ class FlagSet {
 
   // Parses args (without the program name). Errors: kInvalidArgument naming the unknown flag or missing value.
   Status Parse(std::span<const std::string> args);
-  // Parses like Parse and answers --help / -h (defined by every FlagSet). Returns the exit code when the command
-  // should stop now: 0 after printing the help on stdout, 2 after printing "<program>: error: ..." on stderr.
+  // Parses like Parse and answers --help / -h and --help-markdown (defined by every FlagSet). Returns the exit code
+  // when the command should stop now: 0 after printing the help on stdout, 2 after printing "<program>: error: ..."
+  // on stderr.
   std::optional<int> ParseCommandLine(std::span<const std::string> args);
   // Arguments that are not flags, in order; those after `--` are included.
   const std::vector<std::string>& positional() const { return positional_; }
@@ -42,6 +43,9 @@ class FlagSet {
 
   // The --help text.
   std::string Help() const;
+  // The same as a Markdown page (--help-markdown): the synopsis, a table of the flags with their defaults, the
+  // epilog. The docs site's flag pages are made of it (scripts/docs.sh), so that they cannot drift from --help.
+  std::string HelpMarkdown() const;
 
  private:
   enum class Kind { kString, kBool, kRepeated };

@@ -27,6 +27,31 @@ TEST(FlagSetTest, ParsesGoAndGnuForms) {
   EXPECT_NE(flags.Help().find("--wasm=VALUE"), std::string::npos);
 }
 
+TEST(FlagSetTest, HelpAsMarkdownHasEveryFlagWithItsDefault) {
+  std::string mode = "a|b", url;
+  bool quiet = false;
+  std::vector<std::string> dirs;
+  FlagSet flags("capsule", "  capsule --wasm=FILE");
+  flags.String("mode", &mode, "how: a | b", "MODE");
+  flags.String("url", &url, "where\nfrom");
+  flags.Bool("quiet", &quiet, "say less");
+  flags.Repeated("dir", &dirs, "a directory", "DIR");
+  flags.Epilog("More text.\n");
+  const std::string md = flags.HelpMarkdown();
+  EXPECT_EQ(md.rfind("# `capsule`\n\n```text\n  capsule --wasm=FILE\n```\n", 0), 0u) << md;
+  EXPECT_NE(md.find("| `--mode=MODE` | `a\\|b` | how: a \\| b |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `--url=VALUE` |  | where from |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `--quiet` |  | say less |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `--dir=DIR` |  | a directory (repeatable) |\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("\n```text\nMore text.\n```\n"), std::string::npos) << md;
+  // Every flag of --help is in the page.
+  const std::string help = flags.Help();
+  for (const char* name : {"--mode", "--url", "--quiet", "--dir", "--help"}) {
+    EXPECT_NE(help.find(name), std::string::npos) << name;
+    EXPECT_NE(md.find(std::string("`") + name), std::string::npos) << name;
+  }
+}
+
 TEST(FlagSetTest, ReportsUnknownFlagsAndMissingValues) {
   std::string wasm;
   bool b = false;
