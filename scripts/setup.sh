@@ -8,7 +8,7 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates curl
   # guests: C to wasm32-wasi
   clang lld wasi-libc libclang-rt-14-dev-wasm32
   # guests: Rust to wasm32-wasi (sdk/rust; CMake uses /usr/bin/rustc and /usr/bin/cargo, offline)
