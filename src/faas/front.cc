@@ -37,9 +37,8 @@ constexpr char kIndexFunction[] = "index.page";
 // How long a client connection may take to send a request (or stay idle between two): then it is closed, so that
 // clients that connect and send nothing cannot hold connections open for ever.
 constexpr std::chrono::seconds kClientReadTimeout{60};
-// A call to a child whose body is larger than this, or chunked, is streamed to it (streamed_call.h); smaller ones
-// are read whole and sent over a pooled connection.
-constexpr uint64_t kStreamBodiesAbove = 1 << 20;
+// A call to a child whose body is larger than kStreamBodiesAbove (http_proxy.h), or chunked, is streamed to it
+// (streamed_call.h); smaller ones are read whole and sent over a pooled connection.
 
 ProxyResponse Reply(unsigned status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
   ProxyResponse res{static_cast<bhttp::status>(status), 11};
@@ -321,13 +320,24 @@ class Session : public std::enable_shared_from_this<Session> {
     to.target = std::move(target);
     to.client_address = client_;
     auto held = std::make_shared<Lease>(std::move(*lease));
-    front_.proxy.Forward(std::move(req), std::move(to),
-                         [self = shared_from_this(), held, key, started](ProxyResult result) {
-                           held->Release();
-                           const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-                           self->front_.metrics.RecordCall(key, result.response.result_int(), took.count());
-                           self->Send(std::move(result.response));
-                         });
+    front_.proxy.Forward(
+        std::move(req), std::move(to), [self = shared_from_this(), held, key, started](ProxyResult result) {
+          const unsigned status = result.response.result_int();
+          if (!result.stream) {
+            held->Release();
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+            self->front_.metrics.RecordCall(key, status, took.count());
+            return self->Send(std::move(result.response));
+          }
+          // A large body: relayed as it comes, the replica counted busy until its end.
+          result.stream->RelayTo(self->socket_, self->keep_alive_, [self, held, key, started, status](bool reusable) {
+            held->Release();
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+            self->front_.metrics.RecordCall(key, status, took.count());
+            if (reusable) return self->Read();
+            self->Close();
+          });
+        });
   }
 
   void ForwardNats(ProxyRequest req, const ReplicaKey& key, const std::string& subject, std::string target) {

@@ -3,8 +3,9 @@
 //
 // Messages are whole strings (string_body): the front reads a small request's body (bounded by its own parser's
 // body_limit; read its header with async_read_header first: Boost 1.74's eager async_read loses the body_limit error
-// when header and body come in one buffer) before calling Forward, and the upstream's body is read up to
-// ProxyOptions::max_response_body. Requests with larger or chunked bodies are streamed instead (streamed_call.h).
+// when header and body come in one buffer) before calling Forward, and the upstream's body is read whole when it is
+// at most kStreamBodiesAbove (and ProxyOptions::max_response_body); a larger or chunked one is handed back as a
+// ResponseStream. Requests with larger or chunked bodies are streamed by the front instead (streamed_call.h).
 #pragma once
 
 #include <chrono>
@@ -23,7 +24,7 @@ struct ProxyOptions {
   // --proxy-timeout: how long one exchange may take, from connecting (or taking a pooled connection) to the last
   // byte of the response; past it the client gets 504.
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
-  // A longer upstream body gives 502.
+  // A longer upstream body that would be held gives 502 (bodies above kStreamBodiesAbove are streamed, not held).
   size_t max_response_body = size_t{64} << 20;
   // Idle keep-alive connections kept per upstream port, and for how long one may stay idle before it is not reused.
   size_t max_idle_per_upstream = 16;
@@ -46,6 +47,21 @@ enum class ProxyFailure {
   kBadGateway,   // 502: the upstream closed or reset the connection, answered malformed HTTP or too large a body
 };
 
+// Bodies larger than this (or chunked ones, of unknown size) are streamed, never held: a request's by the front
+// (streamed_call.h), an upstream response's by the proxy (ProxyResult::stream).
+inline constexpr uint64_t kStreamBodiesAbove = uint64_t{1} << 20;
+
+// The rest of an upstream response whose body is too large to hold (ProxyResult::stream).
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Writes the response (status and headers, hop-by-hop ones removed, framed for the client: chunked when its
+  // length is unknown, or the connection's end for an HTTP/1.0 client) to client and relays its body as it arrives,
+  // each wait bounded by ProxyOptions::timeout; done(reusable) at the end, on client's executor: whether client
+  // can read its next request (everything went out and keep_alive). client must live until then.
+  virtual void RelayTo(UpstreamSocket& client, bool keep_alive, std::function<void(bool reusable)> done) = 0;
+};
+
 // The outcome of one Forward: always a response the front can send.
 struct ProxyResult {
   // The upstream's (hop-by-hop headers removed, framed by Content-Length) or the error reply; in the request's HTTP
@@ -53,6 +69,9 @@ struct ProxyResult {
   ProxyResponse response;
   ProxyFailure failure = ProxyFailure::kNone;
   std::string detail;  // for logs: what failed ("connect: Connection refused"); empty on success
+  // Set when the upstream's body is streamed (larger than kStreamBodiesAbove, or chunked): response then holds only
+  // its status; send the response with stream->RelayTo instead.
+  std::shared_ptr<ResponseStream> stream;
 };
 
 // Forwards requests over pooled keep-alive connections. Single-threaded: create one per event loop (per worker

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "faas/body_relay.h"
 #include "faas/error_response.h"
 #include "faas/forward_headers.h"
 
@@ -72,43 +73,17 @@ class StreamedCall : public std::enable_shared_from_this<StreamedCall> {
     });
   }
 
-  // Copies the rest of p's body from in to out through buf_, chunk by chunk; next(ec, failed_reading) at the end.
+  // Relays the rest of p's body from in to out (body_relay.h); next(ec, failed_reading) at the end.
   template <class Parser, class Serializer, class Next>
   void Relay(UpstreamSocket& in, beast::flat_buffer& in_buffer, Parser& p, UpstreamSocket& out, Serializer& sr,
              Next next) {
-    if (p.is_done()) {
-      p.get().body().data = nullptr;
-      p.get().body().size = 0;
-      p.get().body().more = false;
-      return WriteChunk(in, in_buffer, p, out, sr, std::move(next));
-    }
-    p.get().body().data = buf_;
-    p.get().body().size = kChunk;
-    bhttp::async_read(in, in_buffer, p,
-                      [self = shared_from_this(), &in, &in_buffer, &p, &out, &sr, next = std::move(next)](
-                          beast::error_code ec, size_t) mutable {
-                        if (ec == bhttp::error::need_buffer) ec = {};
-                        if (ec) return next(ec, true);
-                        self->Touch();
-                        p.get().body().size = kChunk - p.get().body().size;
-                        p.get().body().data = self->buf_;
-                        p.get().body().more = !p.is_done();
-                        self->WriteChunk(in, in_buffer, p, out, sr, std::move(next));
-                      });
-  }
-
-  template <class Parser, class Serializer, class Next>
-  void WriteChunk(UpstreamSocket& in, beast::flat_buffer& in_buffer, Parser& p, UpstreamSocket& out, Serializer& sr,
-                  Next next) {
-    bhttp::async_write(out, sr,
-                       [self = shared_from_this(), &in, &in_buffer, &p, &out, &sr, next = std::move(next)](
-                           beast::error_code ec, size_t) mutable {
-                         if (ec == bhttp::error::need_buffer) ec = {};
-                         if (ec) return next(ec, false);
-                         self->Touch();
-                         if (p.is_done() && sr.is_done()) return next({}, false);
-                         self->Relay(in, in_buffer, p, out, sr, std::move(next));
-                       });
+    std::weak_ptr<StreamedCall> weak = weak_from_this();
+    RelayBody(
+        shared_from_this(), in, in_buffer, p, out, sr, std::span<char>(buf_, kChunk),
+        [weak] {
+          if (auto self = weak.lock()) self->Touch();
+        },
+        std::move(next));
   }
 
   void OnRequestSent(beast::error_code ec, bool reading_client) {

@@ -1,7 +1,8 @@
 // A call whose request body is too large to hold (or chunked, of unknown size): the FaaS front relays it to a new
 // connection to the child as it arrives, then relays the child's response back the same way, each through one
 // 64 KiB buffer, so that the front never holds a whole body and a slow side slows the other down (flow control by
-// the sockets). Only small bodies are read whole (HttpProxy, with pooled connections).
+// the sockets). Small request bodies are read whole (HttpProxy, with pooled connections; a large response to them is
+// streamed by its ResponseStream).
 #pragma once
 
 #include <chrono>

@@ -1,9 +1,12 @@
 #include "faas/upstream_exchange.h"
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "faas/body_relay.h"
 #include "faas/error_response.h"
 #include "faas/forward_headers.h"
 
@@ -31,6 +34,85 @@ void FrameResponse(ProxyResponse& response, bool head) {
     response.content_length(response.body().size());
   }
 }
+
+// An upstream response relayed to the client as its body arrives; its connection is closed at the end.
+class UpstreamResponseStream : public ResponseStream, public std::enable_shared_from_this<UpstreamResponseStream> {
+ public:
+  UpstreamResponseStream(UpstreamSocket socket, beast::flat_buffer buffer,
+                         bhttp::response_parser<bhttp::string_body>&& header, std::chrono::milliseconds timeout)
+      : socket_(std::move(socket)),
+        buffer_(std::move(buffer)),
+        parser_(std::move(header)),
+        timeout_(timeout),
+        timer_(socket_.get_executor()) {
+    // Relayed, never held: no limit (not boost::none, which Beast 1.74 compares as smaller than any length).
+    parser_.body_limit(std::numeric_limits<std::uint64_t>::max());
+  }
+
+  void RelayTo(UpstreamSocket& client, bool keep_alive, std::function<void(bool)> done) override {
+    client_ = &client;
+    done_ = std::move(done);
+    auto& res = parser_.get();
+    const bool chunked = parser_.chunked();
+    const bool sized = parser_.content_length().has_value();
+    RemoveHopByHop(res);
+    if (chunked || !sized) {
+      if (res.version() >= 11 && keep_alive)
+        res.chunked(true);
+      else
+        keep_alive = false;  // the end of the body is the end of the connection
+    }
+    keep_alive_ = keep_alive;
+    res.keep_alive(keep_alive);
+    serializer_.emplace(res);
+    Touch();
+    bhttp::async_write_header(client, *serializer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Finish(false);
+      std::weak_ptr<UpstreamResponseStream> weak = self;
+      RelayBody(
+          self, self->socket_, self->buffer_, self->parser_, *self->client_, *self->serializer_,
+          std::span<char>(self->chunk_, sizeof self->chunk_),
+          [weak] {
+            if (auto s = weak.lock()) s->Touch();
+          },
+          [self](beast::error_code ec, bool) { self->Finish(!ec && self->keep_alive_); });
+    });
+  }
+
+ private:
+  void Touch() {
+    timer_.expires_after(timeout_);
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->finished_) return;
+      beast::error_code ignored;
+      self->socket_.close(ignored);  // a stalled upstream or client: both ends of the relay stop
+      self->client_->close(ignored);
+    });
+  }
+
+  void Finish(bool reusable) {
+    if (finished_) return;
+    finished_ = true;
+    timer_.cancel();
+    beast::error_code ignored;
+    socket_.close(ignored);
+    auto done = std::move(done_);
+    asio::post(client_->get_executor(), [done = std::move(done), reusable] { done(reusable); });
+  }
+
+  UpstreamSocket socket_;
+  beast::flat_buffer buffer_;
+  bhttp::response_parser<bhttp::buffer_body> parser_;
+  std::chrono::milliseconds timeout_;
+  LoopTimer timer_;
+  std::optional<bhttp::response_serializer<bhttp::buffer_body>> serializer_;
+  UpstreamSocket* client_ = nullptr;
+  std::function<void(bool)> done_;
+  bool keep_alive_ = false;
+  bool finished_ = false;
+  char chunk_[64 * 1024];
+};
 
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
@@ -98,6 +180,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     // body in one buffer, forgets the body_limit error that a too large Content-Length raised.
     bhttp::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec || self->finished_ || self->parser_->is_done()) return self->OnRead(ec);
+      if (self->Streams()) return self->HandOver();
       bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
                         [self](beast::error_code ec, size_t) { self->OnRead(ec); });
     });
@@ -119,7 +202,24 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     FrameResponse(response, head_);
     response.version(client_version_);
     if (reusable) state_->pool.Give(port_, std::move(socket_));
-    Finish(ProxyResult{std::move(response), ProxyFailure::kNone, ""});
+    Finish(ProxyResult{std::move(response), ProxyFailure::kNone, "", nullptr});
+  }
+
+  // Whether the response whose header was read has a body too large to hold (or of unknown size).
+  bool Streams() const {
+    const unsigned status = parser_->get().result_int();
+    if (head_ || status < 200 || status == 204 || status == 304) return false;
+    const auto length = parser_->content_length();
+    return !length || *length > kStreamBodiesAbove;
+  }
+
+  // Gives the connection, what was read of the body, and the parser to a ResponseStream, as the result.
+  void HandOver() {
+    ProxyResult result;
+    result.response = ProxyResponse{parser_->get().result(), client_version_};
+    result.stream = std::make_shared<UpstreamResponseStream>(std::move(socket_), std::move(buffer_),
+                                                             std::move(*parser_), state_->options.timeout);
+    Finish(std::move(result));
   }
 
   // A connection that failed while sending or reading: a pooled one the upstream closed before answering is replaced
@@ -144,7 +244,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       status = bhttp::status::gateway_timeout;
       text = "gateway timeout: the function did not answer in time";
     }
-    Finish(ProxyResult{TextResponse(status, text, client_version_), failure, std::move(detail)});
+    Finish(ProxyResult{TextResponse(status, text, client_version_), failure, std::move(detail), nullptr});
   }
 
   void Finish(ProxyResult result) {

@@ -392,6 +392,16 @@ TEST(FaasFrontStreaming, LargeAndChunkedBodiesPassWithoutBeingHeld) {
                                        << " KiB: it held a body of 24 MiB";
   EXPECT_EQ(connection.Request("POST", "/functions/echo/default/echo", "small").status, 200);  // kept alive
 
+  // A small request whose answer is large (every '"' is escaped in the echo: 1.4 MiB): the response is streamed.
+  const std::string quotes(700 << 10, '"');
+  auto q = connection.Request("POST", "/functions/echo/default/echo", quotes);
+  ASSERT_EQ(q.status, 200) << q.body.substr(0, 200);
+  EXPECT_GT(q.body.size(), size_t{1} << 20);
+  echo = json::parse(q.body, nullptr, false);
+  ASSERT_TRUE(echo.is_object()) << q.body.substr(0, 200);
+  EXPECT_TRUE(echo["body"] == quotes) << "the streamed response arrived changed";
+  EXPECT_EQ(connection.Request("POST", "/functions/echo/default/echo", "small").status, 200);  // kept alive
+
   // A child that refuses a streamed body (past its own --max-body, 8 MiB) is heard: its 413 reaches the client.
   ASSERT_EQ(HttpRequest(front.port(), "POST", "/functions/start", StartBody("strict", "default", "http_test.wasm"),
                         {kTokenHeader})

@@ -69,6 +69,10 @@ class FrontSession : public std::enable_shared_from_this<FrontSession> {
     to.client_address = socket_.remote_endpoint(ec).address().to_string();
     front_.proxy.Forward(
         std::move(request), std::move(to), [self = shared_from_this(), keep_alive](faas::ProxyResult result) {
+          if (result.stream)
+            return result.stream->RelayTo(self->socket_, keep_alive, [self](bool reusable) {
+              if (reusable) self->Read();
+            });
           self->response_ = std::move(result.response);
           self->response_.keep_alive(keep_alive);
           bhttp::async_write(self->socket_, self->response_, [self, keep_alive](beast::error_code ec, size_t) {
