@@ -37,8 +37,6 @@ constexpr char kIndexFunction[] = "index.page";
 // How long a client connection may take to send a request (or stay idle between two): then it is closed, so that
 // clients that connect and send nothing cannot hold connections open for ever.
 constexpr std::chrono::seconds kClientReadTimeout{60};
-// A call to a child whose body is larger than kStreamBodiesAbove (http_proxy.h), or chunked, is streamed to it
-// (streamed_call.h); smaller ones are read whole and sent over a pooled connection.
 
 ProxyResponse Reply(unsigned status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
   ProxyResponse res{static_cast<bhttp::status>(status), 11};
@@ -159,6 +157,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec || parser_->is_done()) return OnRead(ec);
+    // A call to a child with a body above kStreamBodiesAbove (http_proxy.h), or chunked, is streamed to it; other
+    // bodies are read whole (and sent over a pooled connection).
     if (const auto length = parser_->content_length(); !length || *length > kStreamBodiesAbove)
       if (auto call = LocalCall()) return StreamCall(std::move(*call));
     ContinueThen(parser_->get(), [self = shared_from_this()] {

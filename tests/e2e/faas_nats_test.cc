@@ -88,6 +88,11 @@ TEST_F(FaasOverNats, CallsReachTheWorkerWithPathQueryHeadersAndBody) {
   EXPECT_TRUE(Contains(metrics, R"(capsule_faas_requests_total{function="echo",revision="v1",code="201"} 1)"))
       << metrics;
 
+  // Over NATS a body is one message: larger than the server's max_payload (1 MiB by default) is a clear 413.
+  auto big = HttpRequest(front_->port(), "POST", "/functions/echo/v1/echo", std::string(2 << 20, 'b'));
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_TRUE(Contains(big.body, "max_payload")) << big.body;
+
   EXPECT_EQ(Admin("DELETE", "/functions/drop/echo/v1").status, 200);
   EXPECT_EQ(HttpRequest(front_->port(), "GET", "/functions/echo/v1").status, 404);
 }
