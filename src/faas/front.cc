@@ -354,7 +354,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Send(ProxyResponse res) {
     res.keep_alive(keep_alive_);
-    res.prepare_payload();
+    // An answer to HEAD keeps its Content-Length (the size a GET would have) over its empty body.
+    if (!(res.body().empty() && res.has_content_length())) res.prepare_payload();
     auto message = std::make_shared<ProxyResponse>(std::move(res));
     bhttp::async_write(socket_, *message, [self = shared_from_this(), message](beast::error_code ec, size_t) {
       if (ec || !self->keep_alive_) return self->Close();

@@ -84,7 +84,10 @@ struct NatsForwarder::State {
     RemoveHopByHop(result.response);
     result.response.erase(bhttp::field::content_length);
     const bool bodiless = reply->status < 200 || reply->status == 204 || reply->status == 304;
-    if (!call->head && !bodiless) result.response.body() = std::move(reply->body);
+    if (call->head && !bodiless)
+      result.response.content_length(reply->body.size());  // the size a GET would have, without the body
+    else if (!bodiless)
+      result.response.body() = std::move(reply->body);
     call->done(std::move(result));
   }
 };

@@ -125,6 +125,19 @@ TEST_F(FaasFront, StartCallListDrop) {
       << metrics.body;
 }
 
+TEST_F(FaasFront, HeadKeepsTheLengthOfTheGet) {
+  ASSERT_EQ(Admin("POST", "/functions/start", StartBody("hello", "default", "hello-world.wasm")).status, 200);
+  auto get = HttpRequest(front_->port(), "GET", "/functions/hello");
+  ASSERT_EQ(get.status, 200);
+  HttpConnection connection(front_->port());
+  ASSERT_TRUE(connection.SendRaw("HEAD /functions/hello HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto head = connection.ReadResponse(std::chrono::seconds(10), /*head=*/true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(get.body.size()));
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(connection.Request("GET", "/functions/hello").body, get.body);  // no stray body read as a response
+}
+
 TEST_F(FaasFront, SubPathsQueriesAndHeadersReachTheChild) {
   ASSERT_EQ(Admin("POST", "/functions/start", StartBody("echo", "v1", "http_test.wasm")).status, 200);
   auto r = HttpRequest(front_->port(), "PUT", "/functions/echo/v1/echo/a/b?x=1&y=two", "the body",

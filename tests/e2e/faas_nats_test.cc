@@ -88,6 +88,16 @@ TEST_F(FaasOverNats, CallsReachTheWorkerWithPathQueryHeadersAndBody) {
   EXPECT_TRUE(Contains(metrics, R"(capsule_faas_requests_total{function="echo",revision="v1",code="201"} 1)"))
       << metrics;
 
+  // HEAD: the length a GET would have, no body.
+  auto get = HttpRequest(front_->port(), "GET", "/functions/echo/v1");
+  HttpConnection connection(front_->port());
+  ASSERT_TRUE(connection.SendRaw("HEAD /functions/echo/v1 HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto head = connection.ReadResponse(std::chrono::seconds(10), /*head=*/true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(get.body.size()));
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(connection.Request("GET", "/functions/echo/v1").body, get.body);
+
   // Over NATS a body is one message: larger than the server's max_payload (1 MiB by default) is a clear 413.
   auto big = HttpRequest(front_->port(), "POST", "/functions/echo/v1/echo", std::string(2 << 20, 'b'));
   EXPECT_EQ(big.status, 413) << big.body;

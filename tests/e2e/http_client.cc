@@ -68,7 +68,7 @@ bool HttpConnection::Fill(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
-HttpResponse HttpConnection::ReadResponse(std::chrono::milliseconds timeout) {
+HttpResponse HttpConnection::ReadResponse(std::chrono::milliseconds timeout, bool head_request) {
   HttpResponse r;
   if (fd_ < 0) return r;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -89,7 +89,7 @@ HttpResponse HttpConnection::ReadResponse(std::chrono::milliseconds timeout) {
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     r.headers[Lower(line.substr(0, colon))] = value;
   }
-  if (status / 100 == 1 || status == 204 || status == 304) {
+  if (head_request || status / 100 == 1 || status == 204 || status == 304) {
     // No body.
   } else if (auto it = r.headers.find("content-length"); it != r.headers.end()) {
     const size_t len = std::stoul(it->second);

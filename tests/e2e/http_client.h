@@ -32,7 +32,8 @@ class HttpConnection {
   // Half-closes the connection: the server sees the end of the request stream.
   void FinishSending();
   // Reads one response (Content-Length, chunked, or until the connection closes).
-  HttpResponse ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // head_request: the response answers a HEAD request (no body follows, whatever its Content-Length says).
+  HttpResponse ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(30), bool head_request = false);
   // Sends one well-formed request and reads its response.
   HttpResponse Request(const std::string& method, const std::string& target, const std::string& body = "",
                        const std::vector<std::string>& headers = {});
