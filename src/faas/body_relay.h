@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "faas/beast_http.h"
+#include "faas/forward_headers.h"
 
 namespace capsule::faas {
 
@@ -47,6 +48,24 @@ void RelayBody(std::shared_ptr<void> owner, UpstreamSocket& in, boost::beast::fl
     p.get().body().more = !p.is_done();
     write();
   });
+}
+
+// Makes a relayed response's header the client's: hop-by-hop headers out, the client's HTTP version, chunked framing
+// when the upstream's was chunked or of unknown length (and not bodiless); for an HTTP/1.0 client, which cannot read
+// chunks, the end of the connection marks the end of the body instead (*keep_alive becomes false). chunked and sized
+// are what the upstream's parser saw; the response then says *keep_alive.
+template <class Response>
+void FrameRelayedResponse(Response& res, bool chunked, bool sized, bool bodiless, unsigned client_version,
+                          bool* keep_alive) {
+  RemoveHopByHop(res);
+  if (chunked || (!sized && !bodiless)) {
+    if (client_version >= 11)
+      res.chunked(true);
+    else
+      *keep_alive = false;
+  }
+  res.version(client_version);
+  res.keep_alive(*keep_alive);
 }
 
 }  // namespace capsule::faas

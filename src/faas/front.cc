@@ -311,8 +311,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Forward(ProxyRequest req, const ReplicaKey& key, std::string target, bool named) {
-    const auto started = std::chrono::steady_clock::now();
     if (auto subject = front_.NatsSubjectOf(key)) return ForwardNats(std::move(req), key, *subject, std::move(target));
+    const auto started = std::chrono::steady_clock::now();
     auto lease = front_.supervisor.Acquire(key);
     if (!lease) return Send(NoReplica(key, named));
     ForwardTarget to;

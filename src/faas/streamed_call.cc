@@ -115,19 +115,10 @@ class StreamedCall : public std::enable_shared_from_this<StreamedCall> {
                   write_error_.empty() ? "read: " + ec.message() : write_error_);
     Touch();
     auto& res = response_->get();
-    const bool chunked = response_->chunked();
-    const bool sized = response_->content_length().has_value();
-    RemoveHopByHop(res);
     const unsigned status = res.result_int();
     const bool bodiless = head_ || (status >= 100 && status < 200) || status == 204 || status == 304;
-    if (chunked || (!sized && !bodiless)) {
-      if (request_->get().version() >= 11)
-        res.chunked(true);
-      else
-        keep_alive_ = false;  // an HTTP/1.0 client: the end of the body is the end of the connection
-    }
-    res.version(request_->get().version());
-    res.keep_alive(keep_alive_);
+    FrameRelayedResponse(res, response_->chunked(), response_->content_length().has_value(), bodiless,
+                         request_->get().version(), &keep_alive_);
     status_ = status;
     response_started_ = true;
     response_sr_.emplace(res);

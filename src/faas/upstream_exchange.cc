@@ -39,8 +39,10 @@ void FrameResponse(ProxyResponse& response, bool head) {
 class UpstreamResponseStream : public ResponseStream, public std::enable_shared_from_this<UpstreamResponseStream> {
  public:
   UpstreamResponseStream(UpstreamSocket socket, beast::flat_buffer buffer,
-                         bhttp::response_parser<bhttp::string_body>&& header, std::chrono::milliseconds timeout)
-      : socket_(std::move(socket)),
+                         bhttp::response_parser<bhttp::string_body>&& header, unsigned client_version,
+                         std::chrono::milliseconds timeout)
+      : client_version_(client_version),
+        socket_(std::move(socket)),
         buffer_(std::move(buffer)),
         parser_(std::move(header)),
         timeout_(timeout),
@@ -53,17 +55,10 @@ class UpstreamResponseStream : public ResponseStream, public std::enable_shared_
     client_ = &client;
     done_ = std::move(done);
     auto& res = parser_.get();
-    const bool chunked = parser_.chunked();
-    const bool sized = parser_.content_length().has_value();
-    RemoveHopByHop(res);
-    if (chunked || !sized) {
-      if (res.version() >= 11 && keep_alive)
-        res.chunked(true);
-      else
-        keep_alive = false;  // the end of the body is the end of the connection
-    }
     keep_alive_ = keep_alive;
-    res.keep_alive(keep_alive);
+    // Streams() left out HEAD and the bodiless statuses.
+    FrameRelayedResponse(res, parser_.chunked(), parser_.content_length().has_value(), /*bodiless=*/false,
+                         client_version_, &keep_alive_);
     serializer_.emplace(res);
     Touch();
     bhttp::async_write_header(client, *serializer_, [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -101,6 +96,7 @@ class UpstreamResponseStream : public ResponseStream, public std::enable_shared_
     asio::post(client_->get_executor(), [done = std::move(done), reusable] { done(reusable); });
   }
 
+  unsigned client_version_;
   UpstreamSocket socket_;
   beast::flat_buffer buffer_;
   bhttp::response_parser<bhttp::buffer_body> parser_;
@@ -217,8 +213,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void HandOver() {
     ProxyResult result;
     result.response = ProxyResponse{parser_->get().result(), client_version_};
-    result.stream = std::make_shared<UpstreamResponseStream>(std::move(socket_), std::move(buffer_),
-                                                             std::move(*parser_), state_->options.timeout);
+    result.stream = std::make_shared<UpstreamResponseStream>(
+        std::move(socket_), std::move(buffer_), std::move(*parser_), client_version_, state_->options.timeout);
     Finish(std::move(result));
   }
 
