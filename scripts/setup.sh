@@ -21,8 +21,8 @@ packages=(
   mkdocs
   # the interpreter's differential test: random valid modules from binaryen's wasm-opt --translate-to-fuzz
   binaryen
-  # host libraries: outbound HTTP (libcurl), Redis (hiredis)
-  libcurl4-openssl-dev libhiredis-dev
+  # host libraries: Redis (hiredis); outbound HTTP is our own client on Boost.Beast and OpenSSL (below)
+  libhiredis-dev
   # capsule-http: HTTP/1.1 server (Boost.Beast/Asio), TLS, JSON; openssl makes test certificates
   libboost1.74-dev libssl-dev nlohmann-json3-dev openssl
   # capsule-http --faas: its functions file (--config, POST /functions/apply) in YAML or JSON

@@ -1,5 +1,5 @@
-// Outbound HTTP for hostHTTP / hostHttp: libcurl under the Policy's allow-list, timeout, size limit and redirect
-// rules.
+// Outbound HTTP for hostHTTP / hostHttp: the HDK's HTTP client (fetch/fetch.h) under the Policy's allow-list, timeout,
+// size limit and redirect rules.
 #pragma once
 
 #include <map>

@@ -1,5 +1,5 @@
-// A shared library opened on first use (dlopen), so that a process loads libcurl, hiredis, cnats or libmosquitto
-// (and everything they pull in: TLS, Kerberos, ...) only when a module or a runner really uses them: a CLI run
+// A shared library opened on first use (dlopen), so that a process loads hiredis, cnats or libmosquitto (and
+// everything they pull in: TLS, ...) only when a module or a runner really uses them: a CLI run
 // that needs none of them starts in a fraction of the time.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace capsule::host {
 
-// One library, by soname ("libcurl.so.4"). Thread-safe.
+// One library, by soname ("libnats.so.3.4"). Thread-safe.
 class LazyLibrary {
  public:
   explicit LazyLibrary(const char* soname) : soname_(soname) {}

@@ -1,4 +1,4 @@
-// LoadModule and DownloadUrl: module bytes from a file or an http(s) URL (libcurl).
+// LoadModule and DownloadUrl: module bytes from a file or an http(s) URL (the HDK's HTTP client, fetch/fetch.h).
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,27 +8,12 @@
 
 #include "capsule/engine.h"
 #include "capsule/loader.h"
-#include "host/curl_api.h"
+#include "fetch/fetch.h"
 
 namespace capsule {
 namespace {
 
-struct Download {
-  std::string body;
-  uint64_t max_bytes;
-  bool too_large = false;
-};
-
-size_t OnData(char* data, size_t size, size_t count, void* user) {
-  auto* d = static_cast<Download*>(user);
-  size_t n = size * count;
-  if (d->body.size() + n > d->max_bytes) {
-    d->too_large = true;
-    return 0;  // aborts the transfer
-  }
-  d->body.append(data, n);
-  return n;
-}
+constexpr int kMaxRedirects = 10;
 
 bool IsWasm(const std::vector<uint8_t>& bytes) {
   return bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' && bytes[3] == 'm';
@@ -54,36 +39,34 @@ Status SaveAtomically(const std::string& path, const std::string& bytes) {
 
 Result<std::string> DownloadUrl(const std::string& url, const std::string& header_name, const std::string& header_value,
                                 std::chrono::seconds timeout, uint64_t max_bytes) {
-  std::string what = "download of " + url + " failed: ";
-  auto loaded = host::Curl();
-  if (!loaded) return Fail(ErrorCode::kIo, what + loaded.error().message);
-  const host::CurlApi& api = **loaded;
-  CURL* curl = api.easy_init();
-  if (!curl) return Fail(ErrorCode::kIo, what + "cannot initialize libcurl");
-  Download d{{}, max_bytes};
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_slist* headers = nullptr;
-  if (!header_name.empty()) headers = api.slist_append(headers, (header_name + ": " + header_value).c_str());
-  api.easy_setopt(curl, CURLOPT_URL, url.c_str());
-  api.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  api.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  api.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  api.easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-  api.easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count() * 1000));
-  api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  api.easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnData);
-  api.easy_setopt(curl, CURLOPT_WRITEDATA, &d);
-  if (headers) api.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  CURLcode rc = api.easy_perform(curl);
-  long status = 0;
-  api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  api.slist_free_all(headers);
-  api.easy_cleanup(curl);
-  if (d.too_large) return Fail(ErrorCode::kIo, what + "larger than " + std::to_string(max_bytes) + " bytes");
-  if (rc != CURLE_OK) return Fail(ErrorCode::kIo, what + (error[0] ? error : api.easy_strerror(rc)));
-  if (status >= 400) return Fail(ErrorCode::kIo, what + "HTTP status " + std::to_string(status));
-  return std::move(d.body);
+  const std::string what = "download of " + url + " failed: ";
+  fetch::FetchRequest request;
+  request.deadline = std::chrono::steady_clock::now() + timeout;
+  request.max_body_bytes = max_bytes;
+  if (!header_name.empty()) request.headers.emplace_back(header_name, header_value);
+  std::string current = url;
+  for (int hop = 0;; ++hop) {
+    auto parsed = fetch::ParseHttpUrl(current);
+    if (!parsed) return Fail(ErrorCode::kIo, what + parsed.error().message);
+    request.url = *parsed;
+    auto answer = fetch::Fetch(request);
+    if (!answer) {
+      if (answer.error().code == ErrorCode::kResourceLimit)
+        return Fail(ErrorCode::kIo, what + "larger than " + std::to_string(max_bytes) + " bytes");
+      if (answer.error().code == ErrorCode::kInterrupted)
+        return Fail(ErrorCode::kIo, what + "no answer within " + std::to_string(timeout.count()) + "s");
+      return Fail(ErrorCode::kIo, what + answer.error().message);
+    }
+    const std::string location = fetch::HeaderValue(*answer, "Location");
+    if (answer->status >= 300 && answer->status <= 399 && !location.empty()) {
+      if (hop >= kMaxRedirects)
+        return Fail(ErrorCode::kIo, what + "more than " + std::to_string(kMaxRedirects) + " redirects");
+      current = fetch::ResolveReference(*parsed, location);
+      continue;
+    }
+    if (answer->status >= 400) return Fail(ErrorCode::kIo, what + "HTTP status " + std::to_string(answer->status));
+    return std::move(answer->body);
+  }
 }
 
 Result<std::vector<uint8_t>> LoadModule(const ModuleSource& source) {

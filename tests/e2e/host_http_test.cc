@@ -39,6 +39,9 @@ class HostHttpTest : public ::testing::Test {
                  {"/echo", Response{200, "ok", {"Content-Type: text/plain"}}},
                  {"/redirect-in", Response{302, "", {"Location: /json"}}},
                  {"/redirect-out", Response{302, "", {"Location: http://localhost:1/json"}}},
+                 {"/dir/relative", Response{302, "", {"Location: ../json"}}},
+                 {"/keep-method", Response{307, "", {"Location: /echo"}}},
+                 {"/loop", Response{302, "", {"Location: /loop"}}},
                  {"/empty", Response{204, ""}}}) {}
   TinyHttpServer server_;
 };
@@ -133,6 +136,60 @@ TEST_F(HostHttpTest, RedirectsStayInsideTheAllowList) {
   r = Http(Get(server_.url("/redirect-out")), {allow});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "host localhost:1 is not allowed (see --allow-host)\n");
+}
+
+TEST_F(HostHttpTest, RedirectsResolveRelativeTargetsAndKeepTheMethodOn307) {
+  auto r = Http(Get(server_.url("/dir/relative")));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("{\"JSONBody\":{\"name\":\"Bob\"}", 0), 0u) << r.out;
+  r = Http("{\"URI\":\"" + server_.url("/keep-method") + "\",\"Method\":\"PUT\",\"TextBody\":\"kept\"}");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto requests = server_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[3].rfind("PUT /echo", 0), 0u) << requests[3];
+  EXPECT_NE(requests[3].find("\r\n\r\nkept"), std::string::npos) << requests[3];
+  r = Http(Get(server_.url("/loop")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "stopped after 10 redirects\n");
+}
+
+TEST_F(HostHttpTest, SendsTheRequestHeadersAndCredentialsOfTheUrl) {
+  const std::string url = "http://bob:s%40cret@127.0.0.1:" + std::to_string(server_.port()) + "/json";
+  auto r = Http("{\"URI\":\"" + url + "\",\"Method\":\"GET\",\"Headers\":{\"X-Trace\":\"42\"}}");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string request = server_.requests().at(0);
+  EXPECT_EQ(request.rfind("GET /json HTTP/1.1\r\n", 0), 0u) << request;
+  EXPECT_NE(request.find("Host: 127.0.0.1:" + std::to_string(server_.port()) + "\r\n"), std::string::npos);
+  EXPECT_NE(request.find("User-Agent: capsule\r\n"), std::string::npos) << request;
+  EXPECT_NE(request.find("Authorization: Basic Ym9iOnNAY3JldA==\r\n"), std::string::npos) << request;  // bob:s@cret
+  EXPECT_NE(request.find("X-Trace: 42\r\n"), std::string::npos) << request;
+}
+
+TEST_F(HostHttpTest, HeaderInjectionIsRefused) {
+  auto r = Http("{\"URI\":\"" + server_.url("/json") +
+                "\",\"Method\":\"GET\",\"Headers\":{\"X-A\":\"1\\r\\nX-Injected: yes\"}}");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "the value of HTTP header X-A has a control character\n");
+  r = Http("{\"URI\":\"" + server_.url("/json") + "\",\"Method\":\"GET\",\"Headers\":{\"Bad Name\":\"1\"}}");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "invalid HTTP header name \"Bad Name\"\n");
+  EXPECT_TRUE(server_.requests().empty());
+}
+
+TEST_F(HostHttpTest, UnreachableHostsAreFailuresThatSayWhy) {
+  int port;
+  {
+    TinyHttpServer closed({});
+    port = closed.port();
+  }
+  auto r = Http(Get("http://127.0.0.1:" + std::to_string(port) + "/x"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "GET http://127.0.0.1:" + std::to_string(port) +
+                       "/x: cannot connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused\n");
+  r = Http(Get("http://no-such-host.invalid/x"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out.rfind("GET http://no-such-host.invalid/x: cannot resolve host no-such-host.invalid: ", 0), 0u)
+      << r.out;
 }
 
 TEST_F(HostHttpTest, LegacyHostHttpAnswersTheBody) {

@@ -1,5 +1,5 @@
-// The HTTP calls of capsctl: one request to the FaaS front's admin routes over libcurl (loaded on first use by the
-// HDK, host/curl_api.h), with Capsule's headers (a JSON content type and the CAPSULE_FAAS_TOKEN header).
+// The HTTP calls of capsctl: one request to the FaaS front's admin routes through the HDK's HTTP client
+// (fetch/fetch.h), with Capsule's headers (a JSON content type and the CAPSULE_FAAS_TOKEN header).
 #pragma once
 
 #include <string>
@@ -21,7 +21,7 @@ class AdminClient {
   AdminClient(std::string base_url, std::string token);
 
   // Sends method base_url+path with body (none for GET). Errors: kIo when the front cannot be reached (the message
-  // names the URL and libcurl's reason), kNotFound when libcurl cannot be loaded. Any HTTP status is an answer.
+  // names the URL and the reason), kNotFound when the HTTP client cannot be loaded. Any HTTP status is an answer.
   Result<AdminAnswer> Send(const std::string& method, const std::string& path, const std::string& body = "") const;
 
   // The front's URL, without a trailing '/'.
