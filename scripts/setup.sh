@@ -19,6 +19,10 @@ packages=(
   wabt
   # the documentation site (mkdocs.yml, scripts/docs.sh)
   mkdocs
+  # container images (scripts/image.sh: buildah from scratch; tests/image unpacks them with umoci)
+  buildah umoci
+  # tests/deploy reads the Kubernetes manifests
+  python3-yaml
   # the interpreter's differential test: random valid modules from binaryen's wasm-opt --translate-to-fuzz
   binaryen
   # host libraries: Redis (hiredis); outbound HTTP is our own client on Boost.Beast and OpenSSL (below)

@@ -10,6 +10,7 @@
 
 #include "capsule/engine.h"
 #include "runners/capsctl/commands.h"
+#include "runners/common/entry_points.h"
 #include "runners/common/flags.h"
 
 namespace capsule::capsctl {
@@ -152,6 +153,6 @@ int Main(const std::vector<std::string>& args) {
 }  // namespace
 }  // namespace capsule::capsctl
 
-int main(int argc, char** argv) {
+int capsule::runners::CapsctlMain(int argc, char** argv) {
   return capsule::capsctl::Main(std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "runners/capsule/cli.h"
+#include "runners/common/entry_points.h"
 
 namespace capsule::cli {
 
@@ -13,7 +14,7 @@ std::string VersionLine() {
 
 }  // namespace capsule::cli
 
-int main(int argc, char** argv) {
+int capsule::runners::CapsuleMain(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "run") return capsule::cli::RunMain({args.begin() + 1, args.end()});
   if (auto code = capsule::cli::DispatchMode(args)) return *code;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "runners/common/entry_points.h"
 #include "runners/messaging/message_runner.h"
 #include "runners/mqtt/mqtt_source.h"
 
@@ -106,7 +107,7 @@ int Main(const std::vector<std::string>& args) {
 }  // namespace
 }  // namespace capsule::mqtt
 
-int main(int argc, char** argv) {
+int capsule::runners::CapsuleMqttMain(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   return capsule::mqtt::Main(std::vector<std::string>(argv + 1, argv + argc));
 }

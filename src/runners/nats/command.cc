@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "runners/common/entry_points.h"
 #include "runners/common/nats_flags.h"
 #include "runners/messaging/message_runner.h"
 #include "runners/nats/nats_source.h"
@@ -126,7 +127,7 @@ int Main(const std::vector<std::string>& args) {
 }  // namespace
 }  // namespace capsule::nats
 
-int main(int argc, char** argv) {
+int capsule::runners::CapsuleNatsMain(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   return capsule::nats::Main(std::vector<std::string>(argv + 1, argv + argc));
 }

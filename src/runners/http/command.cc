@@ -10,6 +10,7 @@
 #include "capsule/loader.h"
 #include "capsule/wasi.h"
 #include "runners/common/engine_flag.h"
+#include "runners/common/entry_points.h"
 #include "runners/common/flags.h"
 #include "runners/common/module_source_flags.h"
 #include "runners/common/nats_flags.h"
@@ -244,7 +245,7 @@ int Main(const std::vector<std::string>& args) {
 }  // namespace
 }  // namespace capsule::http
 
-int main(int argc, char** argv) {
+int capsule::runners::CapsuleHttpMain(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   return capsule::http::Main(std::vector<std::string>(argv + 1, argv + argc));
 }
