@@ -20,7 +20,8 @@ v8="$build/src/engine/v8/libcapsule_v8.so"
 for f in "$box" "$fetch"; do
   [ -x "$f" ] || [ -f "$f" ] || { echo "image_rootfs: $f is missing: build first (scripts/build.sh)" >&2; exit 1; }
 done
-if ldd "$box" | grep -q libnode; then
+# (Command output is read whole before it is searched: with pipefail, `cmd | grep -q` can fail on SIGPIPE.)
+if [[ "$(ldd "$box")" == *libnode* ]]; then
   echo "image_rootfs: $box links libnode; the runners must load V8 only as a backend" >&2
   exit 1
 fi
@@ -45,8 +46,12 @@ if [ "$kind" = full ]; then
   strip --strip-unneeded -o "$dest/usr/lib/capsule/libcapsule_v8.so" "$v8"
   elves+=("$v8")
 fi
+libraries=$(ldconfig -p)
+installed() {  # SONAME: its path on this machine, "" when it is not installed
+  awk -v n="$1" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }' <<<"$libraries"
+}
 for soname in "${lazy[@]}"; do
-  path=$(ldconfig -p | awk -v n="$soname" '$1 == n && /x86-64/ { print $NF; exit }')
+  path=$(installed "$soname")
   [ -n "$path" ] || { echo "image_rootfs: $soname (opened by the HDK) is not installed" >&2; exit 1; }
   elves+=("$path")
 done
@@ -54,7 +59,7 @@ done
 # Every shared library these need, recursively (ldd lists the whole closure), each under its soname.
 declare -A seen=()
 for soname in "${lazy[@]}"; do
-  cp -L "$(ldconfig -p | awk -v n="$soname" '$1 == n && /x86-64/ { print $NF; exit }')" "$dest/usr/lib/x86_64-linux-gnu/$soname"
+  cp -L "$(installed "$soname")" "$dest/usr/lib/x86_64-linux-gnu/$soname"
   seen[$soname]=1
 done
 for elf in "${elves[@]}"; do
@@ -64,9 +69,10 @@ for elf in "${elves[@]}"; do
     seen[$name]=1
     cp -L "$path" "$dest/usr/lib/x86_64-linux-gnu/$name"
   done < <(ldd "$elf" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }')
-  if ldd "$elf" | grep -q "not found"; then
+  needed=$(ldd "$elf")
+  if [[ "$needed" == *"not found"* ]]; then
     echo "image_rootfs: a library of $elf is not found:" >&2
-    ldd "$elf" | grep "not found" >&2
+    grep "not found" <<<"$needed" >&2
     exit 1
   fi
 done
