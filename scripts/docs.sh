@@ -3,7 +3,8 @@
 #   scripts/docs.sh [BUILD_DIR]      (default: build; the runners must be built there)
 # The site's sources are docs/, plus pages made here so that they cannot drift from what they describe: one flag
 # page per runner from its --help-markdown, and the SDKs' READMEs (links to files outside the site point to
-# their place in the repository), the benchmarks' READMEs, and the metrics the runners serve.
+# their place in the repository), the benchmarks' READMEs, and the metrics the runners serve; the HDK's API reference
+# (scripts/api_docs.sh) goes into BUILD_DIR/site/api.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -89,4 +90,6 @@ serve_and_scrape() {  # PATH-TO-CALL ARGS... : starts capsule-http with ARGS, ca
   CAPSULE_FAAS_TOKEN=docs serve_and_scrape /functions/none --faas | metrics_table
 } >"$src/docs/metrics.md"
 mkdocs build --strict --quiet -f "$src/mkdocs.yml" -d "$build/site"
+# The HDK's API reference (Doxygen, warnings as errors) inside the site, linked from the HDK page.
+"$root/scripts/api_docs.sh" "$build" "$build/site/api" >/dev/null
 echo "docs: $build/site/index.html"

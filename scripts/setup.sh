@@ -17,8 +17,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev hyperfine valgrind
   # spec tests: wast2json turns the official core testsuite's .wast files into JSON + .wasm (tests/spec)
   wabt
-  # the documentation site (mkdocs.yml, scripts/docs.sh)
-  mkdocs
+  # the documentation site (mkdocs.yml, scripts/docs.sh) and the HDK's API reference (docs/Doxyfile)
+  mkdocs doxygen
   # container images (scripts/image.sh: buildah from scratch; tests/image unpacks them with umoci)
   buildah umoci
   # tests/deploy reads the Kubernetes manifests
