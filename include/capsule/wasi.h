@@ -2,10 +2,11 @@
 /// WASI (wasi_snapshot_preview1) for guests: a per-instance context, the host functions, and running a command.
 ///
 ///   auto wasi = WasiContext::Create(options);            // args, env, stdio, preopened directories
-///   Linker linker; AddWasiToLinker(linker);              // once, shared by every instance
+///   auto linker = std::make_shared<Linker>();            // once, shared by every instance
+///   AddWasiToLinker(*linker);
 ///   InstanceData data; data.set<WasiContext>(wasi->get());  // attach before instantiating (or at the latest
 ///   auto instance = context->Instantiate(module, linker, std::move(data));  // before the first call)
-///   Result<int> code = RunWasiStart(*instance);          // 0, or N after proc_exit(N)
+///   Result<int> code = RunWasiStart(**instance);         // 0, or N after proc_exit(N)
 ///
 /// The guest sees only what the options list: nothing of the host's environment, no file outside a preopened
 /// directory (no absolute paths, no `..` above a preopen, no symlink leading out: the kernel's openat2

@@ -401,7 +401,8 @@ std::variant<std::string, ProxyResponse> Front::Impl::CheckProgram(const std::st
   if (path.empty()) return options.capsule_http_path;
   std::error_code ec, ec2;
   const fs::path wanted = fs::canonical(path, ec);
-  if (!ec && wanted == fs::canonical(options.capsule_http_path, ec2) && !ec2) return wanted.string();
+  // The front's own capsule-http by its own path: in the images that is the capsule-http link, not capsule-box.
+  if (!ec && wanted == fs::canonical(options.capsule_http_path, ec2) && !ec2) return options.capsule_http_path;
   for (const std::string& allowed : options.allow_exec) {
     std::error_code ec3;
     if (!ec && wanted == fs::canonical(allowed, ec3) && !ec3) return wanted.string();

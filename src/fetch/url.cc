@@ -114,6 +114,10 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url) {
   return out;
 }
 
+bool SameOrigin(const HttpUrl& a, const HttpUrl& b) {
+  return a.scheme == b.scheme && a.port == b.port && Lower(a.host) == Lower(b.host);
+}
+
 std::string PercentDecode(std::string_view text) {
   auto hex = [](char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -27,6 +27,10 @@ struct HttpUrl {
 // or malformed host or port, or a character that has no place in a URL (space, control characters).
 Result<HttpUrl> ParseHttpUrl(std::string_view url);
 
+// Whether a and b have the same scheme, host (compared without case) and port: a redirect between them stays with
+// the same server, so the credentials sent to a may be sent to b.
+bool SameOrigin(const HttpUrl& a, const HttpUrl& b);
+
 // text with its %XX escapes decoded (a malformed escape is kept as it is).
 std::string PercentDecode(std::string_view text);
 

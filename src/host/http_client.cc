@@ -10,6 +10,13 @@
 namespace capsule::host {
 namespace {
 
+// Headers that carry credentials: not forwarded to another server by a redirect (Go's client does the same).
+bool IsCredentialHeader(const std::string& name) {
+  for (const char* h : {"Authorization", "Proxy-Authorization", "Cookie", "WWW-Authenticate"})
+    if (CanonicalHeaderName(name) == h) return true;
+  return false;
+}
+
 Result<fetch::HttpUrl> AllowedUrl(const Policy& policy, const std::string& url) {
   auto parsed = fetch::ParseHttpUrl(url);
   if (!parsed) return parsed.take_error();
@@ -62,6 +69,8 @@ Result<HttpResponse> SendHttp(const Policy& policy, HttpRequest request) {
     if (hop >= policy.http_max_redirects)
       return Fail(ErrorCode::kInvalidArgument, "stopped after " + std::to_string(hop) + " redirects");
     request.url = fetch::ResolveReference(*url, location);
+    if (auto next = fetch::ParseHttpUrl(request.url); next && !fetch::SameOrigin(*url, *next))
+      std::erase_if(request.headers, [](const auto& header) { return IsCredentialHeader(header.first); });
     if (status == 301 || status == 302 || status == 303) {
       if (request.method != "GET") request.method = "GET";
       request.body.clear();

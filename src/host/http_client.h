@@ -29,7 +29,8 @@ struct HttpResponse {
 };
 
 // Sends request. Only http and https URLs whose host Policy::HostAllowed; redirects are followed by hand, each
-// target checked against the allow-list (301/302/303 turn into GET without a body, as Go does). Errors
+// target checked against the allow-list (301/302/303 turn into GET without a body, as Go does; Authorization,
+// Proxy-Authorization, Cookie and WWW-Authenticate are not sent on to another origin). Errors
 // (kInvalidArgument, kIo, kResourceLimit, kInterrupted) carry a message for the guest: refused host, timeout
 // after policy.http_timeout, body over policy.http_max_response_bytes, too many redirects, network failure.
 Result<HttpResponse> SendHttp(const Policy& policy, HttpRequest request);

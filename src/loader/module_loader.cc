@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 
 #include "capsule/engine.h"
 #include "capsule/loader.h"
@@ -45,9 +46,13 @@ Result<std::string> DownloadUrl(const std::string& url, const std::string& heade
   request.max_body_bytes = max_bytes;
   if (!header_name.empty()) request.headers.emplace_back(header_name, header_value);
   std::string current = url;
+  std::optional<fetch::HttpUrl> origin;
   for (int hop = 0;; ++hop) {
     auto parsed = fetch::ParseHttpUrl(current);
     if (!parsed) return Fail(ErrorCode::kIo, what + parsed.error().message);
+    if (!origin) origin = *parsed;
+    // The auth header goes to the server of --url only, never to another one a redirect names.
+    if (!fetch::SameOrigin(*origin, *parsed)) request.headers.clear();
     request.url = *parsed;
     auto answer = fetch::Fetch(request);
     if (!answer) {

@@ -305,6 +305,23 @@ TEST_F(CliTest, DownloadsWithTheAuthHeader) {
   EXPECT_NE(r.err.find("is not a WebAssembly module"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTest, TheAuthHeaderStaysWithTheServerOfTheUrl) {
+  TinyHttpServer mirror({{"/hello.wasm", {200, ReadGuest("cli_hello")}}});
+  TinyHttpServer origin(
+      {{"/away.wasm", {302, "", {"Location: http://localhost:" + std::to_string(mirror.port()) + "/hello.wasm"}}},
+       {"/moved.wasm", {301, "", {"Location: /hello.wasm"}}},
+       {"/hello.wasm", {200, ReadGuest("cli_hello")}}});
+  auto r = Capsule({"--url=" + origin.url("/away.wasm"), "--wasm=" + dir_ + "/a.wasm", "--authHeaderName=PRIVATE-TOKEN",
+                    "--authHeaderValue=IlovePandas", "--params=Bob"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(mirror.requests().size(), 1u);
+  EXPECT_EQ(mirror.requests()[0].find("PRIVATE-TOKEN"), std::string::npos) << mirror.requests()[0];
+  r = Capsule({"--url=" + origin.url("/moved.wasm"), "--wasm=" + dir_ + "/b.wasm", "--authHeaderName=PRIVATE-TOKEN",
+               "--authHeaderValue=IlovePandas", "--params=Bob"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(origin.requests().back().find("PRIVATE-TOKEN: IlovePandas"), std::string::npos) << origin.requests().back();
+}
+
 TEST_F(CliTest, FailedDownloadIsReported) {
   int port;
   {

@@ -153,6 +153,26 @@ TEST_F(HostHttpTest, RedirectsResolveRelativeTargetsAndKeepTheMethodOn307) {
   EXPECT_EQ(r.out, "stopped after 10 redirects\n");
 }
 
+TEST_F(HostHttpTest, CredentialsDoNotFollowARedirectToAnotherServer) {
+  TinyHttpServer other({{"/echo", Response{200, "ok"}}});
+  TinyHttpServer first(
+      {{"/away", Response{302, "", {"Location: http://localhost:" + std::to_string(other.port()) + "/echo"}}},
+       {"/stay", Response{302, "", {"Location: /here"}}},
+       {"/here", Response{200, "here"}}});
+  const std::string headers = R"("Headers":{"Authorization":"Bearer secret","Cookie":"c=1","X-Trace":"7"})";
+  auto r = Http("{\"URI\":\"" + first.url("/away") + "\",\"Method\":\"GET\"," + headers + "}");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string moved = other.requests().at(0);
+  EXPECT_EQ(moved.find("Authorization:"), std::string::npos) << moved;
+  EXPECT_EQ(moved.find("Cookie:"), std::string::npos) << moved;
+  EXPECT_NE(moved.find("X-Trace: 7\r\n"), std::string::npos) << moved;
+  r = Http("{\"URI\":\"" + first.url("/stay") + "\",\"Method\":\"GET\"," + headers + "}");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string kept = first.requests().back();  // the same server: the credentials go along
+  EXPECT_EQ(kept.rfind("GET /here", 0), 0u) << kept;
+  EXPECT_NE(kept.find("Authorization: Bearer secret\r\n"), std::string::npos) << kept;
+}
+
 TEST_F(HostHttpTest, SendsTheRequestHeadersAndCredentialsOfTheUrl) {
   const std::string url = "http://bob:s%40cret@127.0.0.1:" + std::to_string(server_.port()) + "/json";
   auto r = Http("{\"URI\":\"" + url + "\",\"Method\":\"GET\",\"Headers\":{\"X-Trace\":\"42\"}}");

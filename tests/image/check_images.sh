@@ -2,8 +2,8 @@
 # The container images hold everything they need: builds both with scripts/image.sh, unpacks each OCI archive with
 # umoci and, inside its root filesystem (chroot as the image's user, in a mount namespace of its own with /dev and
 # /proc mounted, as a container runtime would), runs `capsule --version`, a CLI module, capsule-http answering
-# requests on loopback (and stopping cleanly on SIGTERM), and an outbound HTTP call of a module (the HTTP client
-# library). The full image must run the module on V8 too; the small one must refuse V8 clearly and hold no libnode.
+# requests on loopback (and stopping cleanly on SIGTERM), an outbound HTTP call of a module (the HTTP client
+# library) and the FaaS front with a function (its children are capsule-http through the link, not capsule-box). The full image must run the module on V8 too; the small one must refuse V8 clearly and hold no libnode.
 #   tests/image/check_images.sh BUILD_DIR
 # Exits 77 (ctest: skipped, with the reason) when not run as root, which buildah, mount and chroot need.
 set -euo pipefail
@@ -84,6 +84,26 @@ for kind in small full; do
   wait "$server_pid" || status=$?
   server_pid=""
   [ "$status" -eq 0 ] || fail "$name: capsule-http exited with $status after SIGTERM: $(cat "$log")"
+
+  # The FaaS front starts its functions as capsule-http children: through the capsule-http link, not capsule-box.
+  log=$work/$kind-faas.log
+  CAPSULE_FAAS_TOKEN=image-test inside "$rootfs" capsule-http --faas --wasm=/app/hello-world.wasm --host=127.0.0.1 \
+    --httpPort= >"$log" 2>&1 &
+  server_pid=$!
+  port=""
+  for _ in $(seq 150); do
+    port=$(grep -oE 'faas front listening on http://127.0.0.1:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || fail "$name: the FaaS front did not start: $(cat "$log")"
+  out=$(curl -s -X POST -d '{"name":"faas","age":2}' "http://127.0.0.1:$port/functions/index.page")
+  [ "$out" = '{"message":"faas 2","things":{"emoji":"🐯"}}' ] || fail "$name: the FaaS front answered \"$out\": $(cat "$log")"
+  kill -TERM "$server_pid"
+  status=0
+  wait "$server_pid" || status=$?
+  server_pid=""
+  [ "$status" -eq 0 ] || fail "$name: the FaaS front exited with $status after SIGTERM: $(cat "$log")"
 
   if [ "$kind" = full ]; then
     out=$(inside "$rootfs" capsule --engine=v8 --wasm=/app/hello.wasm --params=Bob 2>&1) ||

@@ -17,6 +17,28 @@ void PrintError(const std::string& message) {
   std::fprintf(stderr, "capsule-http: error: %s\n", message.c_str());
 }
 
+// The program the front starts its children with (capsule-http), or "" after printing why there is none: this
+// executable, or the capsule-http link next to it when this is the multi-call capsule-box (src/runners/box), which
+// runs the runner its argv[0] names.
+std::string ChildProgram() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::canonical("/proc/self/exe", ec);
+  if (ec) {
+    PrintError("cannot find this program's path: " + ec.message());
+    return "";
+  }
+  if (self.filename() == "capsule-http") return self.string();
+  const fs::path link = self.parent_path() / "capsule-http";
+  if (fs::equivalent(link, self, ec) && !ec) return link.string();
+  if (self.filename() == "capsule-box") {
+    PrintError("--faas runs its functions as capsule-http: put a link named capsule-http to " + self.string() +
+               " next to it");
+    return "";
+  }
+  return self.string();  // a capsule-http under another name
+}
+
 }  // namespace
 
 int FaasMain(const FaasConfig& config) {
@@ -27,12 +49,8 @@ int FaasMain(const FaasConfig& config) {
         "without a token");
     return 2;
   }
-  std::error_code ec;
-  const std::string self = std::filesystem::canonical("/proc/self/exe", ec).string();
-  if (ec) {
-    PrintError("cannot find this program's path: " + ec.message());
-    return 1;
-  }
+  const std::string self = ChildProgram();
+  if (self.empty()) return 1;
   faas::SupervisorOptions supervision;
   supervision.binary = self;
   faas::Supervisor supervisor(supervision);
@@ -59,6 +77,7 @@ int FaasMain(const FaasConfig& config) {
     return 1;
   }
   if (!config.index_wasm.empty()) {
+    std::error_code ec;
     const std::string wasm = std::filesystem::absolute(config.index_wasm, ec).string();
     auto st = supervisor.Start({"index.page", "default"}, config.replicas, {"--wasm=" + wasm});
     if (!st) {
