@@ -3,7 +3,8 @@
 # umoci and, inside its root filesystem (chroot as the image's user, in a mount namespace of its own with /dev and
 # /proc mounted, as a container runtime would), runs `capsule --version`, a CLI module, capsule-http answering
 # requests on loopback (and stopping cleanly on SIGTERM), an outbound HTTP call of a module (the HTTP client
-# library) and the FaaS front with a function (its children are capsule-http through the link, not capsule-box). The full image must run the module on V8 too; the small one must refuse V8 clearly and hold no libnode.
+# library) and the FaaS front with a function (its children are capsule-http through the link, not capsule-box).
+# The full image must run the module on V8 too; the small one must refuse V8 clearly and hold no libnode.
 #   tests/image/check_images.sh BUILD_DIR
 # Exits 77 (ctest: skipped, with the reason) when not run as root, which buildah, mount and chroot need.
 set -euo pipefail
@@ -42,6 +43,31 @@ inside() {
     "$rootfs" "$@"
 }
 
+# Starts a server inside the image in the background (server_pid), its output in $log; sets port from the line
+# "PREFIX listening on http://127.0.0.1:PORT" it prints. Usage: serve WHAT PREFIX ROOTFS COMMAND...
+serve() {
+  local what=$1 prefix=$2
+  shift 2
+  inside "$@" >"$log" 2>&1 &
+  server_pid=$!
+  port=""
+  for _ in $(seq 150); do
+    port=$(grep -oE "${prefix}listening on http://127.0.0.1:[0-9]+" "$log" | grep -oE '[0-9]+$' || true)
+    [ -n "$port" ] && return 0
+    sleep 0.1
+  done
+  fail "$name: $what did not start: $(cat "$log")"
+}
+
+# Stops the server with SIGTERM; it must exit 0.
+stop() {
+  local status=0
+  kill -TERM "$server_pid"
+  wait "$server_pid" || status=$?
+  server_pid=""
+  [ "$status" -eq 0 ] || fail "$name: $1 exited with $status after SIGTERM: $(cat "$log")"
+}
+
 for kind in small full; do
   name=capsule-$kind
   layout=$work/$kind-layout
@@ -62,15 +88,8 @@ for kind in small full; do
   [ "$out" = "$native_hello" ] || fail "$name: the CLI module printed \"$out\", not \"$native_hello\""
 
   log=$work/$kind-http.log
-  inside "$rootfs" capsule-http --wasm=/app/hello-world.wasm --host=127.0.0.1 --httpPort= --workers=1 >"$log" 2>&1 &
-  server_pid=$!
-  port=""
-  for _ in $(seq 100); do
-    port=$(grep -oE 'listening on http://127.0.0.1:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || fail "$name: capsule-http did not start: $(cat "$log")"
+  serve capsule-http "capsule-http: " "$rootfs" capsule-http --wasm=/app/hello-world.wasm --host=127.0.0.1 --httpPort= \
+    --workers=1
   out=$(curl -s -X POST -d '{"name":"image","age":1}' "http://127.0.0.1:$port/")
   [ "$out" = '{"message":"image 1","things":{"emoji":"🐯"}}' ] || fail "$name: capsule-http answered \"$out\""
   [ "$(curl -s "http://127.0.0.1:$port/health")" = '{"status":"ok"}' ] || fail "$name: /health did not answer ok"
@@ -79,31 +98,15 @@ for kind in small full; do
     "--params=http:{\"URI\":\"http://127.0.0.1:$port/health\",\"Method\":\"GET\"}") ||
     fail "$name: hostHTTP failed: $out"
   [[ "$out" == *'"StatusCode":200'* ]] || fail "$name: hostHTTP answered \"$out\""
-  kill -TERM "$server_pid"
-  status=0
-  wait "$server_pid" || status=$?
-  server_pid=""
-  [ "$status" -eq 0 ] || fail "$name: capsule-http exited with $status after SIGTERM: $(cat "$log")"
+  stop capsule-http
 
   # The FaaS front starts its functions as capsule-http children: through the capsule-http link, not capsule-box.
   log=$work/$kind-faas.log
-  CAPSULE_FAAS_TOKEN=image-test inside "$rootfs" capsule-http --faas --wasm=/app/hello-world.wasm --host=127.0.0.1 \
-    --httpPort= >"$log" 2>&1 &
-  server_pid=$!
-  port=""
-  for _ in $(seq 150); do
-    port=$(grep -oE 'faas front listening on http://127.0.0.1:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || fail "$name: the FaaS front did not start: $(cat "$log")"
+  CAPSULE_FAAS_TOKEN=image-test serve "the FaaS front" "faas front " "$rootfs" capsule-http --faas \
+    --wasm=/app/hello-world.wasm --host=127.0.0.1 --httpPort=
   out=$(curl -s -X POST -d '{"name":"faas","age":2}' "http://127.0.0.1:$port/functions/index.page")
   [ "$out" = '{"message":"faas 2","things":{"emoji":"🐯"}}' ] || fail "$name: the FaaS front answered \"$out\": $(cat "$log")"
-  kill -TERM "$server_pid"
-  status=0
-  wait "$server_pid" || status=$?
-  server_pid=""
-  [ "$status" -eq 0 ] || fail "$name: the FaaS front exited with $status after SIGTERM: $(cat "$log")"
+  stop "the FaaS front"
 
   if [ "$kind" = full ]; then
     out=$(inside "$rootfs" capsule --engine=v8 --wasm=/app/hello.wasm --params=Bob 2>&1) ||
