@@ -1,7 +1,5 @@
 #include "engine/backend_loader.h"
 
-#include <mutex>
-
 #include "engine/plugin_library.h"
 
 namespace capsule::internal {
@@ -12,24 +10,22 @@ Result<std::shared_ptr<Engine>> LoadV8Engine(const EngineOptions& options) {
   return Fail(ErrorCode::kNotFound, "this build has no V8 backend (built with -DCAPSULE_WITH_V8=OFF): use interp");
 #else
   using CreateFn = void (*)(const EngineOptions*, Result<std::shared_ptr<Engine>>*);
-  static const PluginSpec kSpec{"the V8 backend",           "libcapsule_v8.so", "CAPSULE_V8_LIBRARY",
+  static LazyPlugin plugin(PluginSpec{"the V8 backend", "libcapsule_v8.so", "CAPSULE_V8_LIBRARY",
 #ifdef CAPSULE_V8_BUILD_LIBRARY
-                                CAPSULE_V8_BUILD_LIBRARY,
+                                      CAPSULE_V8_BUILD_LIBRARY,
 #else
-                                nullptr,
+                                      nullptr,
 #endif
 #ifdef CAPSULE_V8_INSTALL_LIBRARY
-                                CAPSULE_V8_INSTALL_LIBRARY,
+                                      CAPSULE_V8_INSTALL_LIBRARY,
 #else
-                                nullptr,
+                                      nullptr,
 #endif
-                                "capsule_v8_create_engine"};
-  static std::once_flag once;
-  static const Result<void*>* entry = nullptr;  // never destroyed: read by every later call
-  std::call_once(once, [] { entry = new Result<void*>(LoadPluginEntry(kSpec)); });
-  if (!*entry) return entry->error();
+                                      "capsule_v8_create_engine"});
+  const Result<void*>& entry = plugin.entry();
+  if (!entry) return entry.error();
   Result<std::shared_ptr<Engine>> engine = Fail(ErrorCode::kInternal, "the V8 backend created no engine");
-  reinterpret_cast<CreateFn>(entry->value())(&options, &engine);
+  reinterpret_cast<CreateFn>(entry.value())(&options, &engine);
   return engine;
 #endif
 }

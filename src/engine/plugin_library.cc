@@ -50,4 +50,9 @@ Result<void*> LoadPluginEntry(const PluginSpec& spec) {
               std::string("cannot load ") + spec.what + " (" + spec.file_name + "); tried:" + tried);
 }
 
+const Result<void*>& LazyPlugin::entry() {
+  std::call_once(once_, [this] { entry_ = new Result<void*>(LoadPluginEntry(spec_)); });
+  return *entry_;
+}
+
 }  // namespace capsule::internal

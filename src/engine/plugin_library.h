@@ -2,6 +2,7 @@
 // that never needs one never pays for loading it and what it pulls in (libnode, OpenSSL).
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "capsule/result.h"
@@ -22,5 +23,20 @@ struct PluginSpec {
 // install_path, then file_name on the dynamic loader's search path; returns its entry point. Errors: kNotFound naming
 // every place tried and why each failed, kInternal when the library that opened lacks the entry point.
 Result<void*> LoadPluginEntry(const PluginSpec& spec);
+
+// One plugin, loaded (LoadPluginEntry) on the first call of entry() and kept, success or failure, for the process's
+// life. Thread-safe; meant to be a function-local static.
+class LazyPlugin {
+ public:
+  explicit LazyPlugin(PluginSpec spec) : spec_(spec) {}
+
+  // The entry point, or the error of the one attempt to load it.
+  const Result<void*>& entry();
+
+ private:
+  PluginSpec spec_;
+  std::once_flag once_;
+  const Result<void*>* entry_ = nullptr;  // never destroyed: read by calls during the process's exit too
+};
 
 }  // namespace capsule::internal
