@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "greeter_check.h"
 #include "host/mqtt_client.h"
 #include "host/nats_client.h"
 #include "message_runners.h"
@@ -27,28 +28,7 @@ std::unique_ptr<host::NatsConnection> NatsClient(const NatsServer& server) {
 
 TEST(MessagingExamples, NatsGreeterRepliesAndAudits) {
   if (!HaveNatsServer()) GTEST_SKIP() << "nats-server is not installed";
-  NatsServer server;
-  ASSERT_TRUE(server.Start());
-  auto client = NatsClient(server);
-  ASSERT_TRUE(client);
-  natsSubscription* audit = nullptr;
-  ASSERT_EQ(natsConnection_SubscribeSync(&audit, client->raw(), "greetings.audit"), NATS_OK);
-  ASSERT_TRUE(client->Flush(seconds(5)));
-  NatsRunner runner(server, "nats-greeter", {"--subject=greet.*", "--queue=greeters", "--workers=1"});
-  ASSERT_TRUE(runner.ready()) << runner.Stderr();
-  auto reply = client->Request("greet.fr", "Bob", seconds(10));
-  ASSERT_TRUE(reply) << reply.error().message;
-  EXPECT_EQ(NatsData(reply->get()), "Hello Bob");
-  natsMsg* event = nullptr;
-  ASSERT_EQ(natsSubscription_NextMsg(&event, audit, 10000), NATS_OK);
-  EXPECT_EQ(NatsData(event), R"({"greeted":"Bob","on":"greet.fr"})");
-  natsMsg_Destroy(event);
-  auto empty = client->Request("greet.fr", "", seconds(10));
-  ASSERT_TRUE(empty);
-  const char* error = nullptr;
-  ASSERT_EQ(natsMsgHeader_Get(empty->get(), "Capsule-Error", &error), NATS_OK);
-  EXPECT_STREQ(error, "send a name");
-  natsSubscription_Destroy(audit);
+  ExpectNatsGreeter("nats-greeter");
 }
 
 TEST(MessagingExamples, NatsGatewayAsksItsBackend) {
