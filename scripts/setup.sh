@@ -33,8 +33,8 @@ packages=(
   libyaml-cpp-dev
   # bench/http: the nginx ceiling and the load generator
   nginx-light wrk python3
-  # host-function tests: a real Redis server
-  redis-server
+  # host-function tests: a real Redis server, and a real HTTP proxy for hostHTTP through http_proxy/https_proxy
+  redis-server tinyproxy
   # messaging: NATS (cnats) and MQTT (libmosquitto) clients; real brokers and the MQTT command-line clients for the
   # tests and benchmarks
   libnats-dev libmosquitto-dev nats-server mosquitto mosquitto-clients

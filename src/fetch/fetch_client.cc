@@ -63,22 +63,26 @@ class Exchange {
   Result<FetchResponse> Run() {
     auto req = BuildRequest();  // before connecting: a request that cannot be sent costs the server nothing
     if (!req) return req.take_error();
-    const HttpUrl& url = r_.url;
     const Clock::time_point connect_by =
         r_.connect_timeout.count() > 0 ? std::min(r_.deadline, Clock::now() + r_.connect_timeout) : r_.deadline;
+    const HttpUrl& peer = r_.proxy ? *r_.proxy : r_.url;  // where the connection goes
     tcp::resolver::results_type endpoints;
     beast::error_code ec;
     bool done = false;
-    resolver_.async_resolve(url.host, std::to_string(url.port), [&](beast::error_code e, auto results) {
+    resolver_.async_resolve(peer.host, std::to_string(peer.port), [&](beast::error_code e, auto results) {
       ec = e;
       endpoints = std::move(results);
       done = true;
     });
-    if (!Wait(done, connect_by, nullptr)) return Timeout("resolving " + url.host);
-    if (ec) return Fail(ErrorCode::kIo, "cannot resolve host " + url.host + ": " + ec.message());
-    if (url.scheme == "https") {
+    if (!Wait(done, connect_by, nullptr)) return Timeout("resolving " + peer.host);
+    if (ec)
+      return Fail(ErrorCode::kIo, std::string(r_.proxy ? "cannot resolve the proxy host " : "cannot resolve host ") +
+                                      peer.host + ": " + ec.message());
+    if (r_.url.scheme == "https") {
       asio::ssl::stream<tcp::socket> tls(io_, TlsContext());
       if (auto st = Connect(tls.next_layer(), endpoints, connect_by); !st) return st.take_error();
+      if (r_.proxy)
+        if (auto st = Tunnel(tls.next_layer()); !st) return st.take_error();
       if (auto st = Handshake(tls); !st) return st.take_error();
       return Talk(*req, tls, tls.next_layer());
     }
@@ -102,7 +106,9 @@ class Exchange {
   }
 
   Error Timeout(const std::string& during) const {
-    return Fail(ErrorCode::kInterrupted, "timeout while " + during + " (" + r_.url.authority() + ")");
+    std::string where = r_.url.authority();
+    if (r_.proxy) where += " through the proxy " + r_.proxy->authority();
+    return Fail(ErrorCode::kInterrupted, "timeout while " + during + " (" + where + ")");
   }
 
   Status Connect(tcp::socket& socket, const tcp::resolver::results_type& endpoints, Clock::time_point until) {
@@ -112,11 +118,50 @@ class Exchange {
       ec = e;
       done = true;
     });
-    if (!Wait(done, until, &socket)) return Timeout("connecting");
+    if (!Wait(done, until, &socket)) return Timeout(r_.proxy ? "connecting to the proxy" : "connecting");
+    const HttpUrl& peer = r_.proxy ? *r_.proxy : r_.url;
     if (ec)
-      return Fail(ErrorCode::kIo,
-                  "cannot connect to " + r_.url.host + ":" + std::to_string(r_.url.port) + ": " + ec.message());
+      return Fail(ErrorCode::kIo, std::string(r_.proxy ? "cannot connect to the proxy " : "cannot connect to ") +
+                                      peer.host + ":" + std::to_string(peer.port) + ": " + ec.message());
     socket.set_option(tcp::no_delay(true), ec);
+    return Status::Ok();
+  }
+
+  // Asks the proxy for a tunnel to the URL's host and port (CONNECT), over which TLS then runs end to end.
+  Status Tunnel(tcp::socket& socket) {
+    const HttpUrl& url = r_.url;
+    const std::string target =
+        (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+    http::request<http::empty_body> connect{http::verb::connect, target, 11};
+    connect.set(http::field::host, target);
+    connect.set(http::field::user_agent, r_.user_agent);
+    if (!r_.proxy_authorization.empty()) connect.set(http::field::proxy_authorization, r_.proxy_authorization);
+    beast::error_code ec;
+    bool done = false;
+    http::async_write(socket, connect, [&](beast::error_code e, size_t) {
+      ec = e;
+      done = true;
+    });
+    if (!Wait(done, r_.deadline, &socket)) return Timeout("asking the proxy for a tunnel");
+    const std::string proxy = r_.proxy->authority();
+    if (ec) return Fail(ErrorCode::kIo, "cannot send CONNECT to the proxy " + proxy + ": " + ec.message());
+    beast::flat_buffer buffer;
+    http::response_parser<http::empty_body> parser;
+    parser.header_limit(kMaxHeaderBytes);
+    parser.skip(true);  // the answer to CONNECT has no body: the tunnel starts after its header
+    done = false;
+    http::async_read_header(socket, buffer, parser, [&](beast::error_code e, size_t) {
+      ec = e;
+      done = true;
+    });
+    if (!Wait(done, r_.deadline, &socket)) return Timeout("waiting for the proxy's tunnel");
+    if (ec) return Fail(ErrorCode::kIo, "bad answer to CONNECT from the proxy " + proxy + ": " + ec.message());
+    const int status = parser.get().result_int();
+    if (status < 200 || status > 299)
+      return Fail(ErrorCode::kIo, "the proxy " + proxy + " refused a tunnel to " + target + ": " +
+                                      std::to_string(status) + " " + std::string(parser.get().reason()));
+    if (buffer.size() != 0)
+      return Fail(ErrorCode::kIo, "the proxy " + proxy + " sent data before the tunnel to " + target + " opened");
     return Status::Ok();
   }
 
@@ -147,7 +192,8 @@ class Exchange {
     if (!IsToken(r_.method)) return Fail(ErrorCode::kInvalidArgument, "invalid HTTP method \"" + r_.method + "\"");
     http::request<http::string_body> req;
     req.method_string(r_.method);
-    req.target(r_.url.target);
+    // Through a proxy an http request names its whole URL (absolute form); an https one goes through a tunnel.
+    req.target(r_.proxy && r_.url.scheme == "http" ? r_.url.str() : r_.url.target);
     req.version(11);
     if (!HasHeader(r_, "Host")) req.set(http::field::host, r_.url.authority());
     if (!HasHeader(r_, "User-Agent")) req.set(http::field::user_agent, r_.user_agent);
@@ -158,6 +204,8 @@ class Exchange {
         return Fail(ErrorCode::kInvalidArgument, "the value of HTTP header " + name + " has a control character");
       req.insert(name, value);
     }
+    if (r_.proxy && r_.url.scheme == "http" && !r_.proxy_authorization.empty() && !HasHeader(r_, "Proxy-Authorization"))
+      req.set(http::field::proxy_authorization, r_.proxy_authorization);
     req.body() = r_.body;
     req.prepare_payload();
     return req;
@@ -230,7 +278,7 @@ class Exchange {
 }  // namespace
 }  // namespace capsule::fetch
 
-extern "C" __attribute__((visibility("default"))) void capsule_fetch_v1(
+extern "C" __attribute__((visibility("default"))) void capsule_fetch_v2(
     const capsule::fetch::FetchRequest* request, capsule::Result<capsule::fetch::FetchResponse>* out) {
   try {
     *out = capsule::fetch::Exchange(*request).Run();

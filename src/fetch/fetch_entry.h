@@ -9,6 +9,6 @@ namespace capsule::fetch {
 // Fills *out with the outcome of *request (see Fetch). Never throws.
 using FetchEntry = void (*)(const FetchRequest* request, Result<FetchResponse>* out);
 
-inline constexpr char kFetchEntryName[] = "capsule_fetch_v1";
+inline constexpr char kFetchEntryName[] = "capsule_fetch_v2";
 
 }  // namespace capsule::fetch

@@ -1,6 +1,7 @@
 // End-to-end: hostHTTP over https through the `capsule` CLI against a real capsule-http serving TLS with a test
 // certificate: the peer is verified against the system's CA certificates (SSL_CERT_FILE names ours), by name and by
-// address, and a certificate for another name is refused.
+// address, and a certificate for another name is refused; through a real proxy (tinyproxy) named by https_proxy,
+// over its CONNECT tunnel, with TLS and its checks end to end.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "http_client.h"
 #include "process.h"
+#include "tinyproxy_server.h"
 
 namespace capsule::testing {
 namespace {
@@ -88,6 +90,51 @@ TEST_F(HostHttpsTest, PlainHttpToATlsPortIsAFailure) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "POST " + url + ": 127.0.0.1:" + std::to_string(server->port()) +
                        " closed the connection without an answer\n");
+}
+
+TEST_F(HostHttpsTest, TunnelsThroughTheProxy) {
+  if (!HaveTinyproxy()) GTEST_SKIP() << "tinyproxy is not installed (scripts/setup.sh installs it)";
+  MakeCertificate(dir_, "IP:127.0.0.1");
+  auto server = Serve();
+  const std::string target = "127.0.0.1:" + std::to_string(server->port());
+  TinyproxyServer proxy;
+  ASSERT_TRUE(proxy.Start());
+  auto r = Post("https://" + target + "/", {"SSL_CERT_FILE=" + dir_ + "/crt.pem", "https_proxy=" + proxy.url()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(R"("JSONBody":{"message":"tls 3")"), std::string::npos) << r.out;
+  EXPECT_NE(proxy.Log().find("CONNECT " + target + " HTTP/1.1"), std::string::npos) << proxy.Log();
+  // TLS runs end to end: the server's certificate is still checked, through the tunnel.
+  r = Post("https://" + target + "/", {"https_proxy=" + proxy.url()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("TLS handshake with " + target + " failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("self-signed certificate"), std::string::npos) << r.out;
+}
+
+TEST_F(HostHttpsTest, AProxyThatRefusesTheTunnelIsAFailure) {
+  if (!HaveTinyproxy()) GTEST_SKIP() << "tinyproxy is not installed (scripts/setup.sh installs it)";
+  MakeCertificate(dir_, "IP:127.0.0.1");
+  auto server = Serve();
+  const std::string target = "127.0.0.1:" + std::to_string(server->port());
+  const std::string trust = "SSL_CERT_FILE=" + dir_ + "/crt.pem";
+  {
+    TinyproxyServer proxy({.basic_auth = "", .only_connect_port = 443});
+    ASSERT_TRUE(proxy.Start());
+    auto r = Post("https://" + target + "/", {trust, "https_proxy=" + proxy.url()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(
+        r.out.find("the proxy 127.0.0.1:" + std::to_string(proxy.port()) + " refused a tunnel to " + target + ": 403"),
+        std::string::npos)
+        << r.out;
+  }
+  TinyproxyServer proxy({.basic_auth = "capsule s3cret"});
+  ASSERT_TRUE(proxy.Start());
+  const std::string port = std::to_string(proxy.port());
+  auto r = Post("https://" + target + "/", {trust, "https_proxy=" + proxy.url()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("the proxy 127.0.0.1:" + port + " refused a tunnel to " + target + ": 407"), std::string::npos)
+      << r.out;
+  r = Post("https://" + target + "/", {trust, "https_proxy=http://capsule:s3cret@127.0.0.1:" + port});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 }  // namespace

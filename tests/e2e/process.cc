@@ -17,6 +17,12 @@ namespace capsule::testing {
 std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
   std::vector<std::string> out;
   for (char** e = environ; *e; ++e) out.emplace_back(*e);
+  std::erase_if(out, [](const std::string& s) {
+    for (const char* name : {"http_proxy=", "HTTP_PROXY=", "https_proxy=", "HTTPS_PROXY=", "all_proxy=", "ALL_PROXY=",
+                             "no_proxy=", "NO_PROXY="})
+      if (s.rfind(name, 0) == 0) return true;
+    return false;
+  });
   for (const auto& kv : env) {
     std::string key = kv.substr(0, kv.find('=') + 1);
     std::erase_if(out, [&](const std::string& s) { return s.rfind(key, 0) == 0; });

@@ -26,7 +26,9 @@ struct RunResult {
 // Runs argv[0] (a path) with argv, waits for it and returns its output and exit status.
 RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& options = {});
 
-// The test's environment with the "K=V" entries of env added (or replacing the same K), for execve.
+// The test's environment with the "K=V" entries of env added (or replacing the same K), for execve. The machine's
+// proxy variables (http_proxy, https_proxy, all_proxy, no_proxy, in either case) are left out, so that a proxy set
+// where the tests run never carries their loopback traffic; a test that wants a proxy names it in env.
 std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env);
 
 // Path of a built runner, e.g. BinaryPath("capsule") -> <build>/src/runners/capsule/capsule.
