@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "fetch/fetch_entry.h"
+#include "fetch/name_lookup.h"
 #include "serve/beast.h"
 
 namespace capsule::fetch {
@@ -58,7 +59,7 @@ bool HasHeader(const FetchRequest& r, std::string_view name) {
 // closes the socket and lets the cancelled handlers finish before returning.
 class Exchange {
  public:
-  explicit Exchange(const FetchRequest& request) : r_(request), resolver_(io_) {}
+  explicit Exchange(const FetchRequest& request) : r_(request) {}
 
   Result<FetchResponse> Run() {
     auto req = BuildRequest();  // before connecting: a request that cannot be sent costs the server nothing
@@ -66,28 +67,22 @@ class Exchange {
     const Clock::time_point connect_by =
         r_.connect_timeout.count() > 0 ? std::min(r_.deadline, Clock::now() + r_.connect_timeout) : r_.deadline;
     const HttpUrl& peer = r_.proxy ? *r_.proxy : r_.url;  // where the connection goes
-    tcp::resolver::results_type endpoints;
-    beast::error_code ec;
-    bool done = false;
-    resolver_.async_resolve(peer.host, std::to_string(peer.port), [&](beast::error_code e, auto results) {
-      ec = e;
-      endpoints = std::move(results);
-      done = true;
-    });
-    if (!Wait(done, connect_by, nullptr)) return Timeout("resolving " + peer.host);
-    if (ec)
-      return Fail(ErrorCode::kIo, std::string(r_.proxy ? "cannot resolve the proxy host " : "cannot resolve host ") +
-                                      peer.host + ": " + ec.message());
+    auto endpoints = LookUpHost(peer.host, peer.port, connect_by);
+    if (!endpoints && endpoints.error().code == ErrorCode::kInterrupted) return Timeout("resolving " + peer.host);
+    if (!endpoints)
+      return Fail(endpoints.error().code,
+                  std::string(r_.proxy ? "cannot resolve the proxy host " : "cannot resolve host ") + peer.host + ": " +
+                      endpoints.error().message);
     if (r_.url.scheme == "https") {
       asio::ssl::stream<tcp::socket> tls(io_, TlsContext());
-      if (auto st = Connect(tls.next_layer(), endpoints, connect_by); !st) return st.take_error();
+      if (auto st = Connect(tls.next_layer(), *endpoints, connect_by); !st) return st.take_error();
       if (r_.proxy)
         if (auto st = Tunnel(tls.next_layer()); !st) return st.take_error();
       if (auto st = Handshake(tls); !st) return st.take_error();
       return Talk(*req, tls, tls.next_layer());
     }
     tcp::socket socket(io_);
-    if (auto st = Connect(socket, endpoints, connect_by); !st) return st.take_error();
+    if (auto st = Connect(socket, *endpoints, connect_by); !st) return st.take_error();
     return Talk(*req, socket, socket);
   }
 
@@ -98,7 +93,6 @@ class Exchange {
     }
     if (done) return true;
     beast::error_code ignored;
-    resolver_.cancel();
     if (socket) socket->close(ignored);
     io_.restart();
     io_.run();
@@ -111,7 +105,7 @@ class Exchange {
     return Fail(ErrorCode::kInterrupted, "timeout while " + during + " (" + where + ")");
   }
 
-  Status Connect(tcp::socket& socket, const tcp::resolver::results_type& endpoints, Clock::time_point until) {
+  Status Connect(tcp::socket& socket, const std::vector<tcp::endpoint>& endpoints, Clock::time_point until) {
     beast::error_code ec;
     bool done = false;
     asio::async_connect(socket, endpoints, [&](beast::error_code e, const tcp::endpoint&) {
@@ -272,7 +266,6 @@ class Exchange {
 
   const FetchRequest& r_;
   asio::io_context io_{1};
-  tcp::resolver resolver_;
 };
 
 }  // namespace
