@@ -76,7 +76,8 @@ Result<MessageAnswer> CallMessageHandler(Instance& instance, MessageEntry entry,
                                          const CallOptions& options = {});
 
 /// The header a reply carries when the handler failed (F, a trap, a timeout): "Capsule-Error", its value the
-/// error message on one line (CR and LF replaced by spaces, at most 1,000 bytes).
+/// error message on one line (control characters but tab, CR and LF and NUL among them, replaced by spaces), cut to
+/// at most 1,000 bytes at a UTF-8 character boundary.
 inline constexpr std::string_view kCapsuleErrorHeader = "Capsule-Error";
 /// The value of kCapsuleErrorHeader for message.
 std::string CapsuleErrorHeaderValue(std::string_view message);

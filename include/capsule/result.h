@@ -39,7 +39,8 @@ inline Error Fail(ErrorCode code, std::string message) {
   return Error{code, std::move(message), 0};
 }
 
-/// A value or an Error. Holds exactly one of them; value() on an error (or error() on a value) is a bug.
+/// A value or an Error. Holds exactly one of them; value() on an error (or error() on a value) is a bug: asserted in
+/// debug builds, std::bad_variant_access thrown in the others.
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -56,7 +57,7 @@ class [[nodiscard]] Result {
   ///@}
 
   ///@{
-  /// The value; calling these on an error is a bug (asserted in debug builds).
+  /// The value; calling these on an error is a bug (asserted in debug builds, std::bad_variant_access otherwise).
   T& value() & {
     assert(ok());
     return std::get<0>(data_);
@@ -76,7 +77,7 @@ class [[nodiscard]] Result {
   T&& operator*() && { return std::move(*this).value(); }
   ///@}
 
-  /// The error; calling it on a value is a bug (asserted in debug builds).
+  /// The error; calling it on a value is a bug (asserted in debug builds, std::bad_variant_access otherwise).
   const Error& error() const {
     assert(!ok());
     return std::get<1>(data_);
@@ -105,15 +106,15 @@ class [[nodiscard]] Status {
   bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
   ///@}
-  /// The error; calling it on a success is a bug (asserted in debug builds).
+  /// The error; calling it on a success is a bug (asserted in debug builds, std::bad_optional_access otherwise).
   const Error& error() const {
     assert(!ok());
-    return *error_;
+    return error_.value();
   }
-  /// The error, moved out (to return it further up); calling it on a success is a bug.
+  /// The error, moved out (to return it further up); calling it on a success is a bug, as for error().
   Error&& take_error() {
     assert(!ok());
-    return std::move(*error_);
+    return std::move(error_).value();
   }
 
  private:

@@ -80,6 +80,12 @@ TEST(Base64, EncodesWithPaddingAndRoundTrips) {
 TEST(CapsuleErrorHeader, OneLineAndBounded) {
   EXPECT_EQ(CapsuleErrorHeaderValue("bad\r\nthing"), "bad  thing");
   EXPECT_EQ(CapsuleErrorHeaderValue(std::string(5000, 'x')).size(), 1000u);
+  EXPECT_EQ(CapsuleErrorHeaderValue(std::string("nul\0bell\a\ttab", 13)), "nul bell \ttab");
+  EXPECT_TRUE(IsSafeHeaderValue(CapsuleErrorHeaderValue(std::string("a\0b", 3))));
+  // A character that does not fit whole is left out, not cut: 999 bytes + a 2-byte character -> 999 bytes.
+  EXPECT_EQ(CapsuleErrorHeaderValue(std::string(999, 'x') + "\xc3\xa9 and more"), std::string(999, 'x'));
+  EXPECT_EQ(CapsuleErrorHeaderValue(std::string(998, 'x') + "\xc3\xa9 and more"), std::string(998, 'x') + "\xc3\xa9");
+  EXPECT_EQ(CapsuleErrorHeaderValue(std::string(1000, 'x') + "\xc3\xa9"), std::string(1000, 'x'));
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // Hands broker messages to Capsule modules: picks the entry, encodes the envelope, decodes the answer.
+#include <algorithm>
+
 #include "capsule/http_abi.h"
 #include "capsule/message_abi.h"
 
@@ -85,9 +87,13 @@ Result<MessageAnswer> CallMessageHandler(Instance& instance, MessageEntry entry,
 }
 
 std::string CapsuleErrorHeaderValue(std::string_view message) {
-  std::string value(message.substr(0, 1000));
+  constexpr size_t kMaxBytes = 1000;
+  size_t end = std::min(message.size(), kMaxBytes);
+  if (end < message.size())  // not inside a UTF-8 character: back to the start of the one that does not fit
+    while (end > 0 && (static_cast<unsigned char>(message[end]) & 0xc0) == 0x80) --end;
+  std::string value(message.substr(0, end));
   for (char& c : value)
-    if (c == '\r' || c == '\n') c = ' ';
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = ' ';
   return value;
 }
 
