@@ -49,9 +49,9 @@ class UpstreamSession : public std::enable_shared_from_this<UpstreamSession> {
     response_.set(bhttp::field::content_type, "text/plain");
     response_.body() = std::string(request_.target());
     response_.prepare_payload();
+    ++answered_;  // before the write: a client may read the answer before the write's handler runs here
     bhttp::async_write(socket_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) return;
-      ++self->answered_;
       self->Read();
     });
   }

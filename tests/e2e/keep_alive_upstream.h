@@ -23,7 +23,8 @@ class KeepAliveUpstream {
   KeepAliveUpstream& operator=(const KeepAliveUpstream&) = delete;
 
   int port() const;
-  // Connections accepted and requests answered so far.
+  // Connections accepted and answers started so far (an answer is counted before it is written, so a client that
+  // has read it sees it counted).
   int connections() const { return connections_.load(); }
   int answered() const { return answered_.load(); }
 
