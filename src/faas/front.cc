@@ -1,27 +1,15 @@
+// The FaaS front's admin operations and its accept loop (the client connections: front_session.cc).
 #include "faas/front.h"
 
-#include <atomic>
-#include <condition_variable>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <variant>
 
 #include <nlohmann/json.hpp>
 
-#include "faas/beast_http.h"
-#include "faas/faas_route.h"
-#include "faas/faas_token.h"
-#include "faas/front_metrics.h"
+#include "faas/front_impl.h"
+#include "faas/front_session.h"
 #include "faas/functions_file.h"
-#include "faas/nats_forwarder.h"
 #include "faas/process_listing.h"
-#include "faas/start_request.h"
-#include "faas/streamed_call.h"
 
 namespace capsule::faas {
 namespace {
@@ -30,35 +18,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
-using Socket = UpstreamSocket;  // the same socket type, on the front's loop
-
-constexpr char kIndexFunction[] = "index.page";
-// How long a client connection may take to send a request (or stay idle between two): then it is closed, so that
-// clients that connect and send nothing cannot hold connections open for ever.
-constexpr std::chrono::seconds kClientReadTimeout{60};
-
-ProxyResponse Reply(unsigned status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
-  ProxyResponse res{static_cast<bhttp::status>(status), 11};
-  res.set(bhttp::field::content_type, type);
-  res.body() = std::move(body);
-  return res;
-}
-
-// What a start asked for, kept to duplicate the revision later.
-struct Started {
-  StartRequest request;
-  std::string program;
-  std::vector<std::string> args;
-  int replicas = 1;
-  std::chrono::system_clock::time_point created_at;
-
-  // Whether other would run the same children (what the functions file compares).
-  bool SameLaunch(const Started& other) const {
-    return program == other.program && args == other.args && request.env == other.request.env &&
-           replicas == other.replicas && request.via_nats == other.request.via_nats;
-  }
-};
 
 ProcessStatus StatusOf(ReplicaState state) {
   switch (state) {
@@ -80,320 +39,11 @@ bool Inside(const std::filesystem::path& path, const std::filesystem::path& dir)
 
 }  // namespace
 
-struct Front::Impl {
-  Impl(FrontOptions o, Supervisor& s)
-      : options(std::move(o)), supervisor(s), proxy(ioc.get_executor(), options.proxy) {}
-
-  FrontOptions options;
-  Supervisor& supervisor;
-  asio::io_context ioc{1};
-  Acceptor acceptor{ioc.get_executor()};
-  asio::signal_set signals{ioc, SIGINT, SIGTERM};
-  HttpProxy proxy;
-  std::unique_ptr<NatsForwarder> nats;  // with options.nats, after Listen
-  FrontMetrics metrics;
-  std::string stop_reason;
-
-  std::mutex mutex;  // started, admin_in_flight
-  std::condition_variable admin_done;
-  std::map<ReplicaKey, Started> started;
-  std::map<std::string, std::string> routes;  // function -> the revision its default calls go to
-  int admin_in_flight = 0;
-
-  void Accept();
-  // Runs op on a thread of its own (it may wait for children) and sends its reply from the loop.
-  template <class Op, class Send>
-  void RunAdmin(Op op, Send send);
-
-  // The admin operations (on admin threads).
-  ProxyResponse Start(const std::string& body);
-  ProxyResponse Apply(const std::string& body);
-  // A checked start request as what to launch, or the reply that refuses it.
-  std::variant<Started, ProxyResponse> Prepare(const StartRequest& request) const;
-  // Launches prepared as key (which must not run); the reply: 200 NAME/REV/0, 409, 502.
-  ProxyResponse Launch(const ReplicaKey& key, Started prepared);
-  // Stops every replica of key and forgets it.
-  void StopRevision(const ReplicaKey& key);
-  ProxyResponse Duplicate(const DuplicateRoute& route);
-  ProxyResponse Drop(const DropRoute& route);
-  ProxyResponse Processes();
-  ProxyResponse Route(const RouteRoute& route);
-  // The subject of key when it is served via NATS.
-  std::optional<std::string> NatsSubjectOf(const ReplicaKey& key);
-  // The revision a call of name/revision goes to: a route's target for the default revision.
-  std::string Resolve(const std::string& name, const std::string& revision);
-  // The checks of a start: the program to run (or a 403 reply), the module's path or URL (a 400 or 403 reply when
-  // refused). CheckArgs rewrites --wasm to an absolute path.
-  std::variant<std::string, ProxyResponse> CheckProgram(const std::string& path) const;
-  std::optional<ProxyResponse> CheckArgs(std::vector<std::string>& args) const;
-};
-
-namespace {
-
-// One client connection: reads requests one at a time and answers each before reading the next.
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(Front::Impl& front, Socket socket)
-      : front_(front), socket_(std::move(socket)), read_timer_(socket_.get_executor()) {
-    beast::error_code ec;
-    auto remote = socket_.remote_endpoint(ec);
-    if (!ec) client_ = remote.address().to_string();
-  }
-  void Start() { Read(); }
-
- private:
-  void Read() {
-    parser_.emplace();
-    parser_->body_limit(front_.options.max_body);
-    reading_ = ++reads_;
-    read_timer_.expires_after(kClientReadTimeout);
-    read_timer_.async_wait([weak = weak_from_this(), read = reads_](beast::error_code ec) {
-      // Still in the same read (a completed read may have queued its handler before the timer was cancelled).
-      if (auto self = weak.lock(); self && !ec && self->reading_ == read) self->Close();
-    });
-    bhttp::async_read_header(socket_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
-  }
-
-  void OnHeader(beast::error_code ec) {
-    if (ec || parser_->is_done()) return OnRead(ec);
-    // A call to a child with a body above kStreamBodiesAbove (http_proxy.h), or chunked, is streamed to it; other
-    // bodies are read whole (and sent over a pooled connection).
-    if (const auto length = parser_->content_length(); !length || *length > kStreamBodiesAbove)
-      if (auto call = LocalCall()) return StreamCall(std::move(*call));
-    ContinueThen(parser_->get(), [self = shared_from_this()] {
-      bhttp::async_read(self->socket_, self->buffer_, *self->parser_,
-                        [self](beast::error_code ec, size_t) { self->OnRead(ec); });
-    });
-  }
-
-  // Runs next, after answering "100 Continue" when the request expects it before sending its body.
-  template <class Fields, class Next>
-  void ContinueThen(const bhttp::request_header<Fields>& header, Next next) {
-    if (!beast::iequals(header[bhttp::field::expect], "100-continue")) return next();
-    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
-                      [self = shared_from_this(), next = std::move(next)](beast::error_code ec, size_t) mutable {
-                        if (ec) return self->Close();
-                        next();
-                      });
-  }
-
-  void OnRead(beast::error_code ec) {
-    reading_ = 0;
-    read_timer_.cancel();
-    if (ec == bhttp::error::body_limit) {
-      keep_alive_ = false;
-      return Send(Reply(413, "request body larger than --max-body\n"));
-    }
-    if (ec == bhttp::error::end_of_stream) return Close();
-    if (ec) {
-      if (parser_ && parser_->got_some()) {
-        keep_alive_ = false;
-        return Send(Reply(400, "malformed HTTP request: " + ec.message() + "\n"));
-      }
-      return Close();
-    }
-    Dispatch(parser_->release());
-  }
-
-  void Dispatch(ProxyRequest req) {
-    keep_alive_ = req.keep_alive();
-    const FaasRoute route = RouteOf(req.method_string(), req.target());
-    if (const auto* bad = std::get_if<BadRoute>(&route)) return Send(Reply(bad->status, bad->message + "\n"));
-    if (const auto* call = std::get_if<CallRoute>(&route))
-      return Forward(std::move(req), ReplicaKey{call->name, front_.Resolve(call->name, call->revision)}, call->target,
-                     true);
-    if (std::holds_alternative<OtherRoute>(route)) return Other(std::move(req));
-    if (!TokenMatches(front_.options.token, req[kTokenHeader]))
-      return Send(Reply(401, "missing or wrong CAPSULE_FAAS_TOKEN header\n"));
-    auto self = shared_from_this();
-    auto send = [self](ProxyResponse res) { self->Send(std::move(res)); };
-    if (std::holds_alternative<ProcessesRoute>(route)) return Send(front_.Processes());
-    if (const auto* r = std::get_if<RouteRoute>(&route)) return Send(front_.Route(*r));
-    if (std::holds_alternative<StartRoute>(route))
-      return front_.RunAdmin([&front = front_, body = std::move(req.body())] { return front.Start(body); }, send);
-    if (std::holds_alternative<ApplyRoute>(route))
-      return front_.RunAdmin([&front = front_, body = std::move(req.body())] { return front.Apply(body); }, send);
-    if (const auto* dup = std::get_if<DuplicateRoute>(&route))
-      return front_.RunAdmin([&front = front_, r = *dup] { return front.Duplicate(r); }, send);
-    if (const auto* drop = std::get_if<DropRoute>(&route))
-      return front_.RunAdmin([&front = front_, r = *drop] { return front.Drop(r); }, send);
-    Send(Reply(500, "unhandled route\n"));
-  }
-
-  // The front's own paths; every other one goes to the index.page function when it runs (as Capsule's /*).
-  void Other(ProxyRequest req) {
-    const std::string_view target = req.target();
-    const std::string_view path = target.substr(0, target.find('?'));
-    if (path == "/health" && req.method() == bhttp::verb::get)
-      return Send(Reply(200, "{\"status\":\"ok\"}", "application/json"));
-    if (path == "/capsule/metrics" && req.method() == bhttp::verb::get)
-      return Send(
-          Reply(200, front_.metrics.Render(front_.supervisor.Snapshot()), "text/plain; version=0.0.4; charset=utf-8"));
-    ReplicaKey index{kIndexFunction, std::string(kDefaultRevision)};
-    if (front_.NatsSubjectOf(index) || front_.supervisor.Acquire(index).ok())
-      return Forward(std::move(req), index, std::string(target), false);
-    if (path == "/") return Send(Reply(200, "Capsule C++ [faas]\n"));
-    Send(Reply(404, "not found: " + std::string(path) + "\n"));
-  }
-
-  // A call to a function revision: which, and the target its child gets.
-  struct Call {
-    ReplicaKey key;
-    std::string target;
-    bool named = false;  // /functions/NAME...: not the index.page of another path
-  };
-
-  // The call the request whose header was read is, when it goes to local children (not over NATS).
-  std::optional<Call> LocalCall() {
-    const auto& req = parser_->get();
-    const FaasRoute route = RouteOf(req.method_string(), req.target());
-    std::optional<Call> call;
-    if (const auto* c = std::get_if<CallRoute>(&route)) {
-      call = Call{ReplicaKey{c->name, front_.Resolve(c->name, c->revision)}, c->target, true};
-    } else if (std::holds_alternative<OtherRoute>(route)) {
-      const std::string_view path = req.target().substr(0, req.target().find('?'));
-      if (path == "/health" || path == "/capsule/metrics") return std::nullopt;
-      call = Call{ReplicaKey{kIndexFunction, std::string(kDefaultRevision)}, std::string(req.target()), false};
-    }
-    if (!call || front_.NatsSubjectOf(call->key)) return std::nullopt;
-    return call;
-  }
-
-  // The reply when key has no up replica: 404 when it is unknown, 503 while it restarts.
-  ProxyResponse NoReplica(const ReplicaKey& key, bool named) {
-    bool known = false;
-    for (const ReplicaInfo& r : front_.supervisor.Snapshot()) known = known || r.key == key;
-    if (!known && named) return Reply(404, "Capsule process not found: " + key.ToString() + "\n");
-    if (!known) return Reply(404, "not found\n");
-    front_.metrics.RecordCall(key, 503, 0);
-    return Reply(503, "no replica of " + key.ToString() + " is up (restarting)\n");
-  }
-
-  // Streams the call's body to a child as it arrives and its response back (streamed_call.h).
-  void StreamCall(Call call) {
-    reading_ = 0;  // the read timeout does not apply: the call's own idle timeout does
-    read_timer_.cancel();
-    keep_alive_ = parser_->get().keep_alive();
-    auto lease = front_.supervisor.Acquire(call.key);
-    if (!lease) {
-      keep_alive_ = false;  // the body stays unread
-      return Send(NoReplica(call.key, call.named));
-    }
-    auto held = std::make_shared<Lease>(std::move(*lease));
-    auto request = std::make_shared<StreamingRequestParser>(std::move(*parser_));
-    request->body_limit(front_.options.max_body);
-    parser_.reset();
-    ForwardTarget to;
-    to.port = static_cast<uint16_t>(held->port());
-    to.target = std::move(call.target);
-    to.client_address = client_;
-    auto start = [self = shared_from_this(), request, held, to, key = call.key] {
-      const auto started = std::chrono::steady_clock::now();
-      StartStreamedCall(self->socket_, self->buffer_, request, to, self->keep_alive_,
-                        self->front_.options.proxy.timeout, [self, held, key, started](StreamedCallResult result) {
-                          held->Release();
-                          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-                          if (result.status) self->front_.metrics.RecordCall(key, result.status, took.count());
-                          if (!result.detail.empty())
-                            std::fprintf(stderr, "capsule-http: faas: a streamed call to %s failed: %s\n",
-                                         key.ToString().c_str(), result.detail.c_str());
-                          if (result.reply) {
-                            self->keep_alive_ = false;
-                            return self->Send(std::move(*result.reply));
-                          }
-                          if (result.client_reusable) return self->Read();
-                          self->Close();
-                        });
-    };
-    ContinueThen(request->get(), std::move(start));
-  }
-
-  void Forward(ProxyRequest req, const ReplicaKey& key, std::string target, bool named) {
-    if (auto subject = front_.NatsSubjectOf(key)) return ForwardNats(std::move(req), key, *subject, std::move(target));
-    const auto started = std::chrono::steady_clock::now();
-    auto lease = front_.supervisor.Acquire(key);
-    if (!lease) return Send(NoReplica(key, named));
-    ForwardTarget to;
-    to.port = static_cast<uint16_t>(lease->port());
-    to.target = std::move(target);
-    to.client_address = client_;
-    auto held = std::make_shared<Lease>(std::move(*lease));
-    front_.proxy.Forward(
-        std::move(req), std::move(to), [self = shared_from_this(), held, key, started](ProxyResult result) {
-          const unsigned status = result.response.result_int();
-          if (!result.stream) {
-            held->Release();
-            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-            self->front_.metrics.RecordCall(key, status, took.count());
-            return self->Send(std::move(result.response));
-          }
-          // A large body: relayed as it comes, the replica counted busy until its end.
-          result.stream->RelayTo(self->socket_, self->keep_alive_, [self, held, key, started, status](bool reusable) {
-            held->Release();
-            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-            self->front_.metrics.RecordCall(key, status, took.count());
-            if (reusable) return self->Read();
-            self->Close();
-          });
-        });
-  }
-
-  void ForwardNats(ProxyRequest req, const ReplicaKey& key, const std::string& subject, std::string target) {
-    const auto started = std::chrono::steady_clock::now();
-    ForwardTarget to;
-    to.target = std::move(target);
-    to.client_address = client_;
-    front_.nats->Forward(std::move(req), subject, to, [self = shared_from_this(), key, started](ProxyResult result) {
-      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-      self->front_.metrics.RecordCall(key, result.response.result_int(), took.count());
-      self->Send(std::move(result.response));
-    });
-  }
-
-  void Send(ProxyResponse res) {
-    res.keep_alive(keep_alive_);
-    // An answer to HEAD keeps its Content-Length (the size a GET would have) over its empty body.
-    if (!(res.body().empty() && res.has_content_length())) res.prepare_payload();
-    auto message = std::make_shared<ProxyResponse>(std::move(res));
-    bhttp::async_write(socket_, *message, [self = shared_from_this(), message](beast::error_code ec, size_t) {
-      if (ec || !self->keep_alive_) return self->Close();
-      self->Read();
-    });
-  }
-
-  void Close() {
-    beast::error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_send, ec);
-    socket_.close(ec);
-  }
-
-  Front::Impl& front_;
-  Socket socket_;
-  LoopTimer read_timer_;
-  uint64_t reads_ = 0, reading_ = 0;  // reads started; the one in progress (0: none)
-  beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::string client_;
-  bool keep_alive_ = true;
-};
-
-}  // namespace
-
-template <class Op, class Send>
-void Front::Impl::RunAdmin(Op op, Send send) {
-  {
-    std::lock_guard lock(mutex);
-    ++admin_in_flight;
-  }
-  std::thread([this, op = std::move(op), send = std::move(send)]() mutable {
-    ProxyResponse res = op();
-    asio::post(ioc, [send = std::move(send), res = std::move(res)]() mutable { send(std::move(res)); });
-    std::lock_guard lock(mutex);
-    --admin_in_flight;
-    admin_done.notify_all();
-  }).detach();
+ProxyResponse Reply(unsigned status, std::string body, std::string_view type) {
+  ProxyResponse res{static_cast<bhttp::status>(status), 11};
+  res.set(bhttp::field::content_type, type);
+  res.body() = std::move(body);
+  return res;
 }
 
 std::variant<std::string, ProxyResponse> Front::Impl::CheckProgram(const std::string& path) const {
@@ -658,9 +308,9 @@ ProxyResponse Front::Impl::Processes() {
 }
 
 void Front::Impl::Accept() {
-  acceptor.async_accept([this](beast::error_code ec, Socket socket) {
+  acceptor.async_accept([this](beast::error_code ec, FrontSocket socket) {
     if (!acceptor.is_open()) return;
-    if (!ec) std::make_shared<Session>(*this, std::move(socket))->Start();
+    if (!ec) ServeClient(*this, std::move(socket));
     Accept();
   });
 }
@@ -675,7 +325,7 @@ Status Front::Listen() {
   auto address = asio::ip::make_address(impl_->options.host, ec);
   if (ec) return Fail(ErrorCode::kInvalidArgument, "invalid --host " + impl_->options.host + ": " + ec.message());
   const tcp::endpoint endpoint(address, impl_->options.port);
-  Acceptor& a = impl_->acceptor;
+  FrontAcceptor& a = impl_->acceptor;
   a.open(endpoint.protocol(), ec);
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
