@@ -30,7 +30,8 @@ constexpr char kEpilog[] =
     "Legacy (capsulemodule) modules also take their arguments as positional ARGS, joined with \"\xC2\xB2\".\n"
     "WASI shows the guest no environment variable and no directory unless --env and --dir give them. The host\n"
     "functions: hostGetEnv reads the process environment (limit it with --env-allow), hostReadFile/WriteFile\n"
-    "stay inside --dir (default: the working directory), hostHTTP reaches any host unless --allow-host is given.\n";
+    "stay inside --dir (default: the working directory), hostHTTP reaches any host unless --allow-host is given,\n"
+    "through the proxy of http_proxy/https_proxy (no_proxy: the hosts reached directly), as curl does.\n";
 
 // Calls `_start` (TinyGo and C commands register their handler there) or `_initialize` (reactors).
 Status StartModule(Instance& instance, const CallOptions& options) {
