@@ -40,6 +40,9 @@ struct NumericOp {
 
 // The comparison that is true exactly when cmp is false, and the one with swapped operands.
 constexpr int8_t kInverse[] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+// The "comparison" index of an i32.and with a constant, which a branch on its result turns into a bit test (-1 is
+// eqz).
+constexpr int kAndTest = -2;
 constexpr int8_t kMirror[] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
 
 Op OpAt(Op base, int delta) {
@@ -434,7 +437,11 @@ class Compiler {
       // Fuse with the comparison just emitted: drop it and branch on its operands.
       code_.resize(cmp_start_);
       const uint32_t base = Pos();
-      if (cmp_index_ < 0) {  // eqz
+      if (cmp_index_ == kAndTest) {
+        Emit(when_true ? Op::kBrIfI32AndImm : Op::kBrUnlessI32AndImm);
+        U(cmp_a_);
+        U(cmp_b_);
+      } else if (cmp_index_ < 0) {  // eqz
         const bool on_zero = when_true;
         if (cmp_is64_) {
           Emit(on_zero ? Op::kBrIfI64Eqz : Op::kBrIfI64Nez);
@@ -720,6 +727,8 @@ class Compiler {
     U(sb);
     SetResult(start + 1);
     if (cmp >= 0) SetCompare(start, cmp, is64, imm, sa, sb);
+    if (op == Op::kI32And && imm)
+      SetCompare(start, kAndTest, false, true, sa, sb);  // a bit test, when a branch takes it
     return Status::Ok();
   }
   void SetCompare(uint32_t start, int index, bool is64, bool imm, uint32_t a, uint32_t b) {

@@ -422,6 +422,12 @@ L_CallIndirect : {
 L_BrIfI64Eqz:
   if (I64(1) == 0) JUMP(2);
   NEXT(3);
+L_BrIfI32AndImm:
+  if ((U32(1) & pc[2]) != 0) JUMP(3);
+  NEXT(4);
+L_BrUnlessI32AndImm:
+  if ((U32(1) & pc[2]) == 0) JUMP(3);
+  NEXT(4);
 L_BrIfI64Nez:
   if (I64(1) != 0) JUMP(2);
   NEXT(3);

@@ -492,6 +492,31 @@ TEST(InterpTest, TranslationFoldsLocalsConstantsAndCompares) {
   EXPECT_EQ(call.code.size(), 4u + 4u + 3u + 2u);
 }
 
+// A branch on (x & constant) is one bit-test-and-branch, for br_if (taken when non-zero) and for if (taken when zero),
+// and computes what the two instructions do; a result that is also kept (tee) is not fused.
+TEST(InterpTest, ABranchOnAMaskedValueIsOneBitTest) {
+  const std::string wat = R"((module
+      (func (export "bit2") (param i32) (result i32)
+        (block (br_if 0 (i32.and (local.get 0) (i32.const 4))) (return (i32.const 0))) (i32.const 1))
+      (func (export "low_clear") (param i32) (result i32)
+        (if (result i32) (i32.and (local.get 0) (i32.const 0x80000001)) (then (i32.const 7)) (else (i32.const 9))))
+      (func (export "kept") (param i32) (result i32) (local i32)
+        (block (br_if 0 (local.tee 1 (i32.and (local.get 0) (i32.const 3))))) (local.get 1))))";
+  // The and (4 units) and the br_if (3) become one instruction of 4 units: 3 fewer than for an or, which stays two.
+  std::string with_or = wat;
+  with_or.replace(with_or.find("i32.and"), 7, "i32.or ");
+  EXPECT_EQ(Translated(wat, 0).code.size() + 3, Translated(with_or, 0).code.size());
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(wat, guarded);
+    ASSERT_TRUE(in.instance);
+    for (int32_t x : {0, 3, 4, 5, -1, 0x7ffffffb, static_cast<int32_t>(0x80000000)}) {
+      EXPECT_EQ(I32Of(in.Call("bit2", {Value::I32(x)})), (x & 4) ? 1 : 0) << x;
+      EXPECT_EQ(I32Of(in.Call("low_clear", {Value::I32(x)})), (x & 0x80000001) ? 7 : 9) << x;
+      EXPECT_EQ(I32Of(in.Call("kept", {Value::I32(x)})), x & 3) << x;
+    }
+  }
+}
+
 // Compile validates every body, which translates it: the code is kept and shared by every instance and thread.
 TEST(InterpTest, FunctionsAreTranslatedOnceAtCompileAndShared) {
   auto engine = EngineOf(true);
