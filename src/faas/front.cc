@@ -1,7 +1,6 @@
 // The FaaS front's admin operations and its accept loop (the client connections: front_session.cc).
 #include "faas/front.h"
 
-#include <cstdio>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>

@@ -59,20 +59,19 @@ bool HasHeader(const FetchRequest& r, std::string_view name) {
 // closes the socket and lets the cancelled handlers finish before returning.
 class Exchange {
  public:
-  explicit Exchange(const FetchRequest& request) : r_(request) {}
+  explicit Exchange(const FetchRequest& request) : r_(request), peer_(request.proxy ? *request.proxy : request.url) {}
 
   Result<FetchResponse> Run() {
     auto req = BuildRequest();  // before connecting: a request that cannot be sent costs the server nothing
     if (!req) return req.take_error();
     const Clock::time_point connect_by =
         r_.connect_timeout.count() > 0 ? std::min(r_.deadline, Clock::now() + r_.connect_timeout) : r_.deadline;
-    const HttpUrl& peer = r_.proxy ? *r_.proxy : r_.url;  // where the connection goes
-    auto endpoints = LookUpHost(peer.host, peer.port, connect_by);
-    if (!endpoints && endpoints.error().code == ErrorCode::kInterrupted) return Timeout("resolving " + peer.host);
+    auto endpoints = LookUpHost(peer_.host, peer_.port, connect_by);
+    if (!endpoints && endpoints.error().code == ErrorCode::kInterrupted) return Timeout("resolving " + peer_.host);
     if (!endpoints)
       return Fail(endpoints.error().code,
-                  std::string(r_.proxy ? "cannot resolve the proxy host " : "cannot resolve host ") + peer.host + ": " +
-                      endpoints.error().message);
+                  std::string(r_.proxy ? "cannot resolve the proxy host " : "cannot resolve host ") + peer_.host +
+                      ": " + endpoints.error().message);
     if (r_.url.scheme == "https") {
       asio::ssl::stream<tcp::socket> tls(io_, TlsContext());
       if (auto st = Connect(tls.next_layer(), *endpoints, connect_by); !st) return st.take_error();
@@ -113,19 +112,16 @@ class Exchange {
       done = true;
     });
     if (!Wait(done, until, &socket)) return Timeout(r_.proxy ? "connecting to the proxy" : "connecting");
-    const HttpUrl& peer = r_.proxy ? *r_.proxy : r_.url;
     if (ec)
       return Fail(ErrorCode::kIo, std::string(r_.proxy ? "cannot connect to the proxy " : "cannot connect to ") +
-                                      peer.host + ":" + std::to_string(peer.port) + ": " + ec.message());
+                                      peer_.host + ":" + std::to_string(peer_.port) + ": " + ec.message());
     socket.set_option(tcp::no_delay(true), ec);
     return Status::Ok();
   }
 
   // Asks the proxy for a tunnel to the URL's host and port (CONNECT), over which TLS then runs end to end.
   Status Tunnel(tcp::socket& socket) {
-    const HttpUrl& url = r_.url;
-    const std::string target =
-        (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+    const std::string target = r_.url.host_port();
     http::request<http::empty_body> connect{http::verb::connect, target, 11};
     connect.set(http::field::host, target);
     connect.set(http::field::user_agent, r_.user_agent);
@@ -265,6 +261,7 @@ class Exchange {
   }
 
   const FetchRequest& r_;
+  const HttpUrl& peer_;  // where the connection goes: the proxy, if any, else the URL's server
   asio::io_context io_{1};
 };
 

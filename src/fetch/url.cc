@@ -52,10 +52,23 @@ std::string RemoveDotSegments(std::string_view path) {
 
 }  // namespace
 
+namespace {
+
+// host as a URL names it: an IPv6 address in brackets.
+std::string UrlHost(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
 std::string HttpUrl::authority() const {
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string out = UrlHost(host);
   if (port != (scheme == "https" ? 443 : 80)) out += ":" + std::to_string(port);
   return out;
+}
+
+std::string HttpUrl::host_port() const {
+  return UrlHost(host) + ":" + std::to_string(port);
 }
 
 std::string HttpUrl::str() const {

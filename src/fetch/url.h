@@ -19,6 +19,8 @@ struct HttpUrl {
 
   // host[:port] for the Host header: the port only when it is not the scheme's default, IPv6 in brackets.
   std::string authority() const;
+  // host:port, always with the port, IPv6 in brackets (a CONNECT request's target).
+  std::string host_port() const;
   // scheme://authority + target (without the userinfo).
   std::string str() const;
 };

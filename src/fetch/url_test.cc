@@ -35,6 +35,8 @@ TEST(HttpUrlTest, Ipv6AndUserinfo) {
   EXPECT_EQ(PercentDecode(u.userinfo), "user:p@ss");
   EXPECT_EQ(u.authority(), "[::1]:8080");
   EXPECT_EQ(u.str(), "http://[::1]:8080/x");
+  EXPECT_EQ(Parse("https://[::1]/").host_port(), "[::1]:443");  // always with the port, as CONNECT needs
+  EXPECT_EQ(Parse("http://example.com/").host_port(), "example.com:80");
 }
 
 TEST(HttpUrlTest, RefusesWhatIsNotAnHttpUrl) {

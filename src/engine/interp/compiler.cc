@@ -40,10 +40,10 @@ struct NumericOp {
 
 // The comparison that is true exactly when cmp is false, and the one with swapped operands.
 constexpr int8_t kInverse[] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+constexpr int8_t kMirror[] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
 // The "comparison" index of an i32.and with a constant, which a branch on its result turns into a bit test (-1 is
 // eqz).
 constexpr int kAndTest = -2;
-constexpr int8_t kMirror[] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
 
 Op OpAt(Op base, int delta) {
   return static_cast<Op>(static_cast<int>(base) + delta);
