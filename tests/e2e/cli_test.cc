@@ -69,6 +69,19 @@ TEST_F(CliTest, CallsTheHandlerLikeCapsule) {
   EXPECT_NE(r.out.find("Hello Jane Doe\n"), std::string::npos);
 }
 
+// capsule_success_printf formats in one pass into a first guess of 256 bytes (marker included) and again into a
+// buffer of the right size when the text is longer: either way the answer is whole.
+TEST_F(CliTest, PrintfAnswersOfAnyLengthAreWhole) {
+  for (size_t n : {size_t{0}, size_t{248}, size_t{249}, size_t{250}, size_t{5000}}) {
+    const std::string params(n, 'x');
+    auto r = Capsule({"--wasm=" + GuestPath("cli_hello"), "--params=" + params});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const std::string expected = "Hello " + params + "\n";
+    ASSERT_GE(r.out.size(), expected.size()) << n;
+    EXPECT_EQ(r.out.substr(r.out.size() - expected.size()), expected) << n;
+  }
+}
+
 TEST_F(CliTest, RunsLegacyModulesWithPositionalArguments) {
   // capsulemodule modules (Capsule v0.2/v0.3) take the CLI arguments joined with "²".
   auto r = Capsule({"--wasm=" + GuestPath("abi_legacy"), "hello", "Bob", "Morane"});

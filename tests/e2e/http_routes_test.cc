@@ -50,6 +50,21 @@ TEST(HttpRoutes, TextBodyStatusAndHeaders) {
   EXPECT_TRUE(Contains(n.headers["date"], " GMT")) << n.headers["date"];
 }
 
+TEST(HttpRoutes, TheCSdkBuildsJsonAndTextReplies) {
+  HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1"});
+  ASSERT_NE(server.port(), 0);
+  auto j = HttpRequest(server.port(), "GET", "/teapot");
+  EXPECT_EQ(j.status, 418);
+  EXPECT_EQ(j.body, R"({"teapot":true})");
+  EXPECT_EQ(j.headers["content-type"], "application/json; charset=utf-8");
+  EXPECT_EQ(j.headers["x-extra"], "1");
+  EXPECT_EQ(j.headers["x-more"], "two");
+  auto t = HttpRequest(server.port(), "GET", "/html");
+  EXPECT_EQ(t.status, 203);
+  EXPECT_EQ(t.body, "<p>caf\xC3\xA9 \"quoted\"</p>");
+  EXPECT_EQ(t.headers["content-type"], "text/html; charset=\"utf-8\"");
+}
+
 TEST(HttpRoutes, InvalidHeadersFromTheModuleAreDropped) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1"});
   ASSERT_NE(server.port(), 0);

@@ -84,18 +84,59 @@ static inline void capsule_set_handle_http(capsule_handler handler) {
   capsule__handle_http = handler;
 }
 
-/* A result made of a marker byte and len bytes of data. The buffer lives until the next result is made (the host
- * reads it before calling the module again). */
-static inline capsule_result capsule__make_result(char marker, const void* data, uint32_t len) {
-  char* buffer = (char*)malloc((size_t)len + 1);
+/* Makes buffer (marker byte, then len bytes, malloc'd) the current result: it lives until the next result is made
+ * (the host reads it before calling the module again). */
+static inline capsule_result capsule__adopt_result(char* buffer, uint32_t len) {
   capsule_result result = {0};
   if (!buffer) return result; /* (0, 0): the host reports a result without marker */
-  buffer[0] = marker;
-  if (len) memcpy(buffer + 1, data, len);
   free(capsule__last_result);
   capsule__last_result = buffer;
   result.packed = ((uint64_t)(uintptr_t)buffer << 32) | (uint64_t)(len + 1);
   return result;
+}
+
+/* A result made of a marker byte and len bytes of data. */
+static inline capsule_result capsule__make_result(char marker, const void* data, uint32_t len) {
+  char* buffer = (char*)malloc((size_t)len + 1);
+  if (buffer) {
+    buffer[0] = marker;
+    if (len) memcpy(buffer + 1, data, len);
+  }
+  return capsule__adopt_result(buffer, len);
+}
+
+/* A result made of a marker byte and the count NUL-terminated texts of parts, one after the other (NULL parts are
+ * skipped): the JSON envelopes below, built without printf. */
+static inline capsule_result capsule__concat_result(char marker, const char* const* parts, int count) {
+  size_t len = 0;
+  for (int i = 0; i < count; ++i) len += parts[i] ? strlen(parts[i]) : 0;
+  char* buffer = (char*)malloc(len + 1);
+  if (!buffer) return capsule__adopt_result(NULL, 0);
+  buffer[0] = marker;
+  char* o = buffer + 1;
+  for (int i = 0; i < count; ++i) {
+    if (!parts[i]) continue;
+    size_t n = strlen(parts[i]);
+    memcpy(o, parts[i], n);
+    o += n;
+  }
+  return capsule__adopt_result(buffer, (uint32_t)len);
+}
+
+/* The decimal text of value in out (room for 12 bytes); returns out. */
+static inline char* capsule__decimal(int value, char out[12]) {
+  char digits[12];
+  int n = 0;
+  unsigned int magnitude = value < 0 ? 0u - (unsigned int)value : (unsigned int)value;
+  do {
+    digits[n++] = (char)('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude);
+  char* o = out;
+  if (value < 0) *o++ = '-';
+  while (n) *o++ = digits[--n];
+  *o = 0;
+  return out;
 }
 
 /* Success with len bytes of payload. */
@@ -118,18 +159,31 @@ static inline capsule_result capsule_failure_str(const char* message) {
   return capsule__make_result('F', message, (uint32_t)strlen(message));
 }
 
+/* A result of a marker byte and the formatted text: one formatting pass when the text fits in a first guess of
+ * its size, two when it does not. */
 static inline capsule_result capsule__vprintf(char marker, const char* format, va_list args) {
+  enum { kFirstGuess = 256 };
+  char* buffer = (char*)malloc(kFirstGuess);
+  if (!buffer) return capsule__make_result('F', "out of memory", 13);
   va_list copy;
   va_copy(copy, args);
-  int n = vsnprintf(NULL, 0, format, copy);
+  int n = vsnprintf(buffer + 1, kFirstGuess - 1, format, copy);
   va_end(copy);
-  if (n < 0) return capsule__make_result('F', "bad format", 10);
-  char* text = (char*)malloc((size_t)n + 1);
-  if (!text) return capsule__make_result('F', "out of memory", 13);
-  vsnprintf(text, (size_t)n + 1, format, args);
-  capsule_result result = capsule__make_result(marker, text, (uint32_t)n);
-  free(text);
-  return result;
+  if (n < 0) {
+    free(buffer);
+    return capsule__make_result('F', "bad format", 10);
+  }
+  if ((size_t)n >= kFirstGuess - 1) {
+    char* bigger = (char*)realloc(buffer, (size_t)n + 2);
+    if (!bigger) {
+      free(buffer);
+      return capsule__make_result('F', "out of memory", 13);
+    }
+    buffer = bigger;
+    vsnprintf(buffer + 1, (size_t)n + 1, format, args);
+  }
+  buffer[0] = marker;
+  return capsule__adopt_result(buffer, (uint32_t)n);
 }
 
 /* Success with a printf-formatted payload. */

@@ -188,10 +188,16 @@ static inline capsule_buf capsule_json_escape(const char* text, uint32_t len) {
 /* A response with a JSON body (json_body: a JSON value, e.g. "{\"ok\":true}") and Content-Type application/json.
  * extra_headers: more "Name":"Value" members, comma-separated, or NULL. */
 static inline capsule_result capsule_http_json_ex(int status, const char* json_body, const char* extra_headers) {
-  return capsule_success_printf(
-      "{\"JSONBody\":%s,\"TextBody\":\"\",\"Headers\":{\"Content-Type\":\"application/json; charset=utf-8\"%s%s},"
-      "\"StatusCode\":%d}",
-      json_body, extra_headers ? "," : "", extra_headers ? extra_headers : "", status);
+  char code[12];
+  const char* parts[] = {"{\"JSONBody\":",
+                         json_body,
+                         ",\"TextBody\":\"\",\"Headers\":{\"Content-Type\":\"application/json; charset=utf-8\"",
+                         extra_headers ? "," : NULL,
+                         extra_headers,
+                         "},\"StatusCode\":",
+                         capsule__decimal(status, code),
+                         "}"};
+  return capsule__concat_result('S', parts, (int)(sizeof parts / sizeof parts[0]));
 }
 
 /* capsule_http_json_ex without extra headers. */
@@ -215,9 +221,11 @@ static inline capsule_result capsule_http_text(int status, const char* content_t
   }
   *o = 0;
   capsule_buf type = capsule_json_escape(content_type, (uint32_t)strlen(content_type));
-  capsule_result r = capsule_success_printf(
-      "{\"JSONBody\":{},\"TextBody\":\"%s\",\"Headers\":{\"Content-Type\":\"%s\"},\"StatusCode\":%d}", enc, type.data,
-      status);
+  char code[12];
+  const char* parts[] = {
+      "{\"JSONBody\":{},\"TextBody\":\"", enc, "\",\"Headers\":{\"Content-Type\":\"", type.data, "\"},\"StatusCode\":",
+      capsule__decimal(status, code),     "}"};
+  capsule_result r = capsule__concat_result('S', parts, (int)(sizeof parts / sizeof parts[0]));
   free(enc);
   capsule_buf_free(&type);
   return r;

@@ -7,6 +7,7 @@
 //   /slow     busy for ~200 ms                                      /badheaders  invalid header names and values
 //   /sleep    sleeps 10 s in the host (poll_oneoff)                 /openfd   opens /data, left open: {"fd":N}
 //   /nap      sleeps 100 ms in the host (a call in flight that costs no CPU)
+//   /teapot   418 by capsule_http_json_ex, with two extra headers   /html  203 by capsule_http_text
 //   anything else  {"hello":"world"}
 // OnStart and OnStop print a line on stdout.
 #include <capsule_http.h>
@@ -57,6 +58,11 @@ static capsule_result handle(const char* request, uint32_t len) {
         "\"StatusCode\":200}");
   } else if (path_is(uri.data, "/nostatus")) {
     r = capsule_success_str("{\"JSONBody\":{\"a\":[1,2]},\"TextBody\":\"\",\"Headers\":{}}");
+  } else if (path_is(uri.data, "/teapot")) {
+    r = capsule_http_json_ex(418, "{\"teapot\":true}", "\"X-Extra\":\"1\",\"X-More\":\"two\"");
+  } else if (path_is(uri.data, "/html")) {
+    static const char page[] = "<p>caf\xC3\xA9 \"quoted\"</p>";
+    r = capsule_http_text(203, "text/html; charset=\"utf-8\"", page, (uint32_t)(sizeof page - 1));
   } else if (path_is(uri.data, "/fail")) {
     r = capsule_failure_str("boom");
   } else if (path_is(uri.data, "/garbage")) {
