@@ -48,6 +48,29 @@ TEST_P(SdkServicesTest, PrintLogTalkEnv) {
   EXPECT_NE(r.out.find(" : a line\nlogged\n"), std::string::npos) << r.out;
 }
 
+// The SDKs' own JSON: parsed and printed again (compact, strings re-escaped), or the parser's error.
+TEST_P(SdkServicesTest, JsonParsesAndPrints) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"a":1,"b":[true,false,null],"c":{"d":"e"},"e":[],"f":{}})",
+       R"({"a":1,"b":[true,false,null],"c":{"d":"e"},"e":[],"f":{}})"},
+      {R"(  {"x" : "y" }  )", R"({"x":"y"})"},
+      {R"("q\"uote\\back\/slash\b\f\n\r\t\u0001")", R"("q\"uote\\back/slash\u0008\u000c\n\r\t\u0001")"},
+      {R"("\u00e9\ud83d\ude00 caf\u00E9")", "\"\xC3\xA9\xF0\x9F\x98\x80 caf\xC3\xA9\""},
+      {"\"plain \xC3\xA9\"", "\"plain \xC3\xA9\""},
+      {"[1.5,-0,1e3,-12,0.1]", "[1.5,0,1000,-12,0.1]"},
+  };
+  for (const auto& [input, printed] : cases) {
+    auto r = Call("json:" + input);
+    EXPECT_EQ(r.exit_code, 0) << input << ": " << r.err;
+    EXPECT_EQ(r.out, printed + "\n") << input;
+  }
+  for (const std::string bad : {R"({"a":})", R"("abc)", R"("a\x")", "[1,]", R"("\u12")", "\"tab\tin\"", "{} x"}) {
+    auto r = Call("json:" + bad);
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_EQ(r.out.rfind("invalid JSON at ", 0), 0u) << bad << ": " << r.out;
+  }
+}
+
 TEST_P(SdkServicesTest, FilesSuccessAndFailure) {
   auto r = Call("files:./notes.txt=caf\xC3\xA9");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -127,6 +150,12 @@ TEST_P(SdkServicesTest, ThroughCapsuleHttp) {
   r = HttpRequest(server.port(), "POST", "/", "read:./missing.txt");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, "open ./missing.txt: no such file or directory");
+  // Text replies are base64 in the response JSON: every length modulo 3 comes back whole.
+  for (const std::string text : {"\"a\"", "\"ab\"", "\"abc\"", "\"\xC3\xA9\\n\""}) {
+    r = HttpRequest(server.port(), "POST", "/", "json:" + text);
+    EXPECT_EQ(r.status, 200) << text;
+    EXPECT_EQ(r.body, text) << text;
+  }
   r = HttpRequest(server.port(), "POST", "/", "nonsense");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, "expected <command>:<argument>");

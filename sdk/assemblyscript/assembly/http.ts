@@ -3,7 +3,23 @@
 
 import { packFailure, packSuccess, readInput } from "./abi";
 import { httpRaw } from "./host";
-import { escapeJson, Json, JsonKind } from "./json";
+import { StringBuilder } from "./builder";
+import { escapeJsonTo, Json, JsonKind } from "./json";
+
+// Whether two header names are the same without case: ASCII letters compared in place (header names are ASCII),
+// toLowerCase for any other text.
+function sameHeaderName(a: string, b: string): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x >= 0x80 || y >= 0x80) return a.toLowerCase() == b.toLowerCase();
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x != y) return false;
+  }
+  return true;
+}
 
 /** A request as capsule-http hands it to the module. */
 export class HttpRequest {
@@ -42,9 +58,8 @@ export class HttpRequest {
 
   /** The value of header name (compared without case), or null when the request has none. */
   header(name: string): string | null {
-    const wanted = name.toLowerCase();
     for (let i = 0; i < this.headerNames.length; i++) {
-      if (this.headerNames[i].toLowerCase() == wanted) return this.headerValues[i];
+      if (sameHeaderName(this.headerNames[i], name)) return this.headerValues[i];
     }
     return null;
   }
@@ -128,9 +143,8 @@ export class HttpResponse {
 
   /** Sets header name to value (replacing a header of that name, compared without case); returns this. */
   header(name: string, value: string): HttpResponse {
-    const wanted = name.toLowerCase();
     for (let i = 0; i < this.headerNames.length; i++) {
-      if (this.headerNames[i].toLowerCase() == wanted) {
+      if (sameHeaderName(this.headerNames[i], name)) {
         this.headerNames.splice(i, 1);
         this.headerValues.splice(i, 1);
         break;
@@ -151,16 +165,25 @@ export class HttpResponse {
   encode(): string {
     const json = this.jsonBody;
     const text = this.textBody;
-    const parts = new Array<string>(this.headerNames.length);
+    const out = new StringBuilder(256);
+    out.append('{"JSONBody":');
+    if (json != null) json.dumpTo(out);
+    else out.append("{}");
+    out.append(',"TextBody":"');
+    if (text != null) base64To(out, text);
+    out.append('","Headers":{');
     for (let i = 0; i < this.headerNames.length; i++) {
-      parts[i] = '"' + escapeJson(this.headerNames[i]) + '":"' + escapeJson(this.headerValues[i]) + '"';
+      if (i > 0) out.appendCode(0x2c);
+      out.appendCode(0x22);
+      escapeJsonTo(out, this.headerNames[i]);
+      out.append('":"');
+      escapeJsonTo(out, this.headerValues[i]);
+      out.appendCode(0x22);
     }
-    return (
-      '{"JSONBody":' + (json != null ? json.dump() : "{}") +
-      ',"TextBody":"' + (text != null ? base64(text) : "") +
-      '","Headers":{' + parts.join(",") +
-      '},"StatusCode":' + this.status.toString() + "}"
-    );
+    out.append('},"StatusCode":');
+    out.append(this.status.toString());
+    out.appendCode(0x7d);
+    return out.toString();
   }
 }
 
@@ -168,20 +191,25 @@ const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /** Standard base64 (with padding) of data. */
 export function base64(data: ArrayBuffer): string {
+  const out = new StringBuilder((data.byteLength + 2) / 3 * 4);
+  base64To(out, data);
+  return out.toString();
+}
+
+/** Appends base64(data) to out. */
+function base64To(out: StringBuilder, data: ArrayBuffer): void {
   const n = data.byteLength;
   const p = changetype<usize>(data);
-  const out = new Array<string>();
   for (let i = 0; i < n; i += 3) {
     const b0 = <u32>load<u8>(p + i);
     const b1 = i + 1 < n ? <u32>load<u8>(p + i + 1) : 0;
     const b2 = i + 2 < n ? <u32>load<u8>(p + i + 2) : 0;
     const v = (b0 << 16) | (b1 << 8) | b2;
-    out.push(B64.charAt((v >> 18) & 63));
-    out.push(B64.charAt((v >> 12) & 63));
-    out.push(i + 1 < n ? B64.charAt((v >> 6) & 63) : "=");
-    out.push(i + 2 < n ? B64.charAt(v & 63) : "=");
+    out.appendCode(B64.charCodeAt((v >> 18) & 63));
+    out.appendCode(B64.charCodeAt((v >> 12) & 63));
+    out.appendCode(i + 1 < n ? B64.charCodeAt((v >> 6) & 63) : 0x3d);
+    out.appendCode(i + 2 < n ? B64.charCodeAt(v & 63) : 0x3d);
   }
-  return out.join("");
 }
 
 /** An HTTP handler: the request in, a response out (HttpResponse.failure for a 500 with a message). */
@@ -304,9 +332,8 @@ export class FetchResponse {
 
   /** The first value of header name (compared without case), or null. */
   header(name: string): string | null {
-    const wanted = name.toLowerCase();
     for (let i = 0; i < this.headerNames.length; i++) {
-      if (this.headerNames[i].toLowerCase() == wanted) return this.headerValues[i];
+      if (sameHeaderName(this.headerNames[i], name)) return this.headerValues[i];
     }
     return null;
   }

@@ -8,7 +8,8 @@
 
 export { Result, Handler, success, successBytes, failure, packResult, packSuccess, packFailure } from "./abi";
 export { setHandle, setHandleJSON } from "./handlers";
-export { Json, JsonKind, escapeJson } from "./json";
+export { Json, JsonKind, escapeJson, escapeJsonTo } from "./json";
+export { StringBuilder } from "./builder";
 export {
   Reply,
   print,

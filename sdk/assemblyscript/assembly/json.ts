@@ -1,6 +1,8 @@
 // A small JSON value for AssemblyScript: parse, read, build and print. Strict (RFC 8259) when parsing; printing
 // always produces valid JSON.
 
+import { StringBuilder } from "./builder";
+
 /** The kind of a Json value. */
 export enum JsonKind {
   Null,
@@ -17,12 +19,35 @@ export class Json {
   private b: bool = false;
   private n: f64 = 0;
   private s: string = "";
+  // Made on first use: a string or a number needs none of them.
+  private itemList: Json[] | null = null;
+  private keyList: string[] | null = null;
+  private valueList: Json[] | null = null;
+
   /** The items of an array. */
-  items: Json[] = [];
+  get items(): Json[] {
+    if (this.itemList == null) this.itemList = [];
+    return this.itemList!;
+  }
+  set items(items: Json[]) {
+    this.itemList = items;
+  }
   /** The member names of an object (same order as `values`). */
-  keys: string[] = [];
+  get keys(): string[] {
+    if (this.keyList == null) this.keyList = [];
+    return this.keyList!;
+  }
+  set keys(keys: string[]) {
+    this.keyList = keys;
+  }
   /** The member values of an object. */
-  values: Json[] = [];
+  get values(): Json[] {
+    if (this.valueList == null) this.valueList = [];
+    return this.valueList!;
+  }
+  set values(values: Json[]) {
+    this.valueList = values;
+  }
 
   /** The message of the last failed `Json.parse`. */
   static error: string = "";
@@ -110,7 +135,9 @@ export class Json {
 
   /** The value of the first member named key of an object; null when missing or not an object. */
   get(key: string): Json | null {
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] == key) return this.values[i];
+    const keys = this.keyList;
+    if (keys == null) return null;
+    for (let i = 0; i < keys.length; i++) if (keys[i] == key) return this.values[i];
     return null;
   }
   /** The string member key, or fallback when it is missing or not a string. */
@@ -147,29 +174,60 @@ export class Json {
 
   /** The value as compact JSON text (strings escaped, integers without a fraction). */
   dump(): string {
+    if (this.kind == JsonKind.String && !needsEscape(this.s)) return '"' + this.s + '"';
+    const out = new StringBuilder();
+    this.dumpTo(out);
+    return out.toString();
+  }
+
+  /** Appends dump()'s text to out. */
+  dumpTo(out: StringBuilder): void {
     switch (this.kind) {
       case JsonKind.Bool:
-        return this.b ? "true" : "false";
+        out.append(this.b ? "true" : "false");
+        break;
       case JsonKind.Number: {
         const n = this.n;
-        if (!isFinite(n)) return "null";
-        if (Math.floor(n) == n && Math.abs(n) < 1e15) return (<i64>n).toString();
-        return n.toString();
+        if (!isFinite(n)) out.append("null");
+        else if (Math.floor(n) == n && Math.abs(n) < 1e15) out.append((<i64>n).toString());
+        else out.append(n.toString());
+        break;
       }
       case JsonKind.String:
-        return '"' + escapeJson(this.s) + '"';
+        out.appendCode(0x22);
+        escapeJsonTo(out, this.s);
+        out.appendCode(0x22);
+        break;
       case JsonKind.Array: {
-        const parts = new Array<string>(this.items.length);
-        for (let i = 0; i < this.items.length; i++) parts[i] = this.items[i].dump();
-        return "[" + parts.join(",") + "]";
+        const items = this.itemList;
+        out.appendCode(0x5b);
+        if (items != null) {
+          for (let i = 0; i < items.length; i++) {
+            if (i > 0) out.appendCode(0x2c);
+            items[i].dumpTo(out);
+          }
+        }
+        out.appendCode(0x5d);
+        break;
       }
       case JsonKind.Object: {
-        const parts = new Array<string>(this.keys.length);
-        for (let i = 0; i < this.keys.length; i++) parts[i] = '"' + escapeJson(this.keys[i]) + '":' + this.values[i].dump();
-        return "{" + parts.join(",") + "}";
+        const keys = this.keyList;
+        out.appendCode(0x7b);
+        if (keys != null) {
+          const values = this.values;
+          for (let i = 0; i < keys.length; i++) {
+            if (i > 0) out.appendCode(0x2c);
+            out.appendCode(0x22);
+            escapeJsonTo(out, keys[i]);
+            out.append('":');
+            values[i].dumpTo(out);
+          }
+        }
+        out.appendCode(0x7d);
+        break;
       }
       default:
-        return "null";
+        out.append("null");
     }
   }
 
@@ -181,23 +239,54 @@ export class Json {
 
 const HEX = "0123456789abcdef";
 
+// The code unit at index i of text, for 0 <= i < text.length (checked by the caller): charCodeAt without its check
+// and its call, in the loops below.
+// @ts-ignore: decorator
+@inline
+function unitAt(text: string, i: i32): i32 {
+  return <i32>load<u16>(changetype<usize>(text) + (<usize>i << 1));
+}
+
+// Whether code unit c must be escaped in a JSON string.
+// @ts-ignore: decorator
+@inline
+function mustEscape(c: i32): bool {
+  return c < 0x20 || c == 0x22 || c == 0x5c;
+}
+
+function needsEscape(text: string): bool {
+  for (let i = 0; i < text.length; i++) if (mustEscape(unitAt(text, i))) return true;
+  return false;
+}
+
 /** text escaped as the content of a JSON string (quotes, backslashes and control characters; the rest as is). */
 export function escapeJson(text: string): string {
-  let out = "";
+  if (!needsEscape(text)) return text;
+  const out = new StringBuilder(text.length + 16);
+  escapeJsonTo(out, text);
+  return out.toString();
+}
+
+/** Appends escapeJson(text) to out. */
+export function escapeJsonTo(out: StringBuilder, text: string): void {
   let from = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x20 && c != 0x22 && c != 0x5c) continue;
-    out += text.substring(from, i);
+    const c = unitAt(text, i);
+    if (!mustEscape(c)) continue;
+    out.appendRange(text, from, i);
     from = i + 1;
-    if (c == 0x22) out += '\\"';
-    else if (c == 0x5c) out += "\\\\";
-    else if (c == 0x0a) out += "\\n";
-    else if (c == 0x0d) out += "\\r";
-    else if (c == 0x09) out += "\\t";
-    else out += "\\u00" + HEX.charAt(c >> 4) + HEX.charAt(c & 15);
+    out.appendCode(0x5c);
+    if (c == 0x22 || c == 0x5c) out.appendCode(c);
+    else if (c == 0x0a) out.appendCode(0x6e);
+    else if (c == 0x0d) out.appendCode(0x72);
+    else if (c == 0x09) out.appendCode(0x74);
+    else {
+      out.append("u00");
+      out.appendCode(HEX.charCodeAt(c >> 4));
+      out.appendCode(HEX.charCodeAt(c & 15));
+    }
   }
-  return from == 0 ? text : out + text.substring(from);
+  out.appendRange(text, from, text.length);
 }
 
 class Parser {
@@ -212,12 +301,12 @@ class Parser {
   }
 
   peek(): i32 {
-    return this.i < this.s.length ? this.s.charCodeAt(this.i) : -1;
+    return this.i < this.s.length ? unitAt(this.s, this.i) : -1;
   }
 
   ws(): void {
     while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
+      const c = unitAt(this.s, this.i);
       if (c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d) break;
       this.i++;
     }
@@ -308,7 +397,7 @@ class Parser {
   digits(): i32 {
     const from = this.i;
     while (this.i < this.s.length) {
-      const c = this.s.charCodeAt(this.i);
+      const c = unitAt(this.s, this.i);
       if (c < 0x30 || c > 0x39) break;
       this.i++;
     }
@@ -351,21 +440,24 @@ class Parser {
     return v;
   }
 
-  // A string's content; the input is already UTF-16, so \u escapes (surrogate pairs included) are code units.
+  // A string's content; the input is already UTF-16, so \u escapes (surrogate pairs included) are code units. Without
+  // escapes it is one substring; with them, decoded into a builder made at the first one.
   str(): string | null {
     this.i++;
-    let out = "";
+    const s = this.s;
+    let out: StringBuilder | null = null;
     let from = this.i;
     while (true) {
-      if (this.i >= this.s.length) {
+      if (this.i >= s.length) {
         this.fail("unterminated string");
         return null;
       }
-      const c = this.s.charCodeAt(this.i);
+      const c = unitAt(s, this.i);
       if (c == 0x22) {
-        out += this.s.substring(from, this.i);
+        const end = this.i;
         this.i++;
-        return out;
+        if (out == null) return s.substring(from, end);
+        return out.appendRange(s, from, end).toString();
       }
       if (c < 0x20) {
         this.fail("control character in a string");
@@ -375,25 +467,24 @@ class Parser {
         this.i++;
         continue;
       }
-      out += this.s.substring(from, this.i);
+      if (out == null) out = new StringBuilder(this.i - from + 16);
+      out.appendRange(s, from, this.i);
       this.i++;
       const e = this.peek();
       this.i++;
-      if (e == 0x22) out += '"';
-      else if (e == 0x5c) out += "\\";
-      else if (e == 0x2f) out += "/";
-      else if (e == 0x62) out += "\b";
-      else if (e == 0x66) out += "\f";
-      else if (e == 0x6e) out += "\n";
-      else if (e == 0x72) out += "\r";
-      else if (e == 0x74) out += "\t";
+      if (e == 0x22 || e == 0x5c || e == 0x2f) out.appendCode(e);
+      else if (e == 0x62) out.appendCode(0x08);
+      else if (e == 0x66) out.appendCode(0x0c);
+      else if (e == 0x6e) out.appendCode(0x0a);
+      else if (e == 0x72) out.appendCode(0x0d);
+      else if (e == 0x74) out.appendCode(0x09);
       else if (e == 0x75) {
         const u = this.hex4();
         if (u < 0) {
           this.fail("bad \\u escape");
           return null;
         }
-        out += String.fromCharCode(u);
+        out.appendCode(u);
       } else {
         this.i--;
         this.fail("bad escape");

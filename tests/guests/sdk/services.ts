@@ -51,6 +51,10 @@ function run(input: string): Outcome {
   const key = eq >= 0 ? arg.substring(0, eq) : arg;
   const value = eq >= 0 ? arg.substring(eq + 1) : "";
   if (cmd == "env") return ok(capsule.getEnv(arg));
+  if (cmd == "json") {
+    const doc = Json.parse(arg);
+    return doc != null ? ok(doc.dump()) : fail(Json.error);
+  }
   if (cmd == "read") {
     const r = capsule.readFile(arg);
     return new Outcome(r.ok, r.text);

@@ -43,6 +43,7 @@ fn run(input: &str) -> Result<String, String> {
     };
     match cmd {
         "env" => Ok(capsule::get_env(arg)),
+        "json" => capsule::Json::parse(arg).map(|doc| doc.dump()),
         "read" => capsule::read_file(arg).map(text),
         "files" => {
             let (path, content) = split(arg);
