@@ -120,7 +120,7 @@ impl Json {
             }
             Json::String(s) => {
                 out.push('"');
-                out.push_str(&escape(s));
+                escape_into(out, s);
                 out.push('"');
             }
             Json::Array(items) => {
@@ -140,7 +140,7 @@ impl Json {
                         out.push(',');
                     }
                     out.push('"');
-                    out.push_str(&escape(k));
+                    escape_into(out, k);
                     out.push_str("\":");
                     v.write_to(out);
                 }
@@ -200,20 +200,32 @@ impl From<Vec<Json>> for Json {
 /// text escaped as the content of a JSON string (quotes, backslashes and control characters; the rest as is).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// Appends `escape(text)` to out: the runs between characters to escape are copied whole.
+fn escape_into(out: &mut String, text: &str) {
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let named = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            _ if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]); // i is at an ASCII byte, so on a character boundary
+        if named.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(named);
+        }
+        from = i + 1;
+    }
+    out.push_str(&text[from..]);
 }
 
 struct Parser<'a> {
@@ -369,12 +381,32 @@ impl<'a> Parser<'a> {
         self.i += 1;
         let mut out: Vec<u8> = Vec::new();
         loop {
-            let c = *self.s.get(self.i).ok_or_else(|| self.error("unterminated string"))?;
+            // The bytes up to the next quote, backslash or control character, copied at once.
+            let s = self.s;
+            let start = self.i;
+            while let Some(&c) = s.get(self.i) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            if out.is_empty() && s.get(self.i) == Some(&b'"') {
+                // No escape (an escape always adds a byte to out): the string is one slice of the input.
+                self.i += 1;
+                return std::str::from_utf8(&s[start..self.i - 1])
+                    .map(str::to_owned)
+                    .map_err(|_| self.error("a string is not UTF-8"));
+            }
+            if out.is_empty() {
+                out.reserve(self.i - start + 16);
+            }
+            out.extend_from_slice(&s[start..self.i]);
+            let c = *s.get(self.i).ok_or_else(|| self.error("unterminated string"))?;
             self.i += 1;
             match c {
                 b'"' => break,
                 b'\\' => {
-                    let e = *self.s.get(self.i).ok_or_else(|| self.error("unterminated string"))?;
+                    let e = *s.get(self.i).ok_or_else(|| self.error("unterminated string"))?;
                     self.i += 1;
                     let ch = match e {
                         b'"' => '"',
@@ -387,7 +419,7 @@ impl<'a> Parser<'a> {
                         b't' => '\t',
                         b'u' => {
                             let mut cp = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&cp) && self.s[self.i..].starts_with(b"\\u") {
+                            if (0xD800..0xDC00).contains(&cp) && s[self.i..].starts_with(b"\\u") {
                                 let save = self.i;
                                 self.i += 2;
                                 let lo = self.hex4()?;
@@ -404,8 +436,7 @@ impl<'a> Parser<'a> {
                     let mut buf = [0u8; 4];
                     out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
                 }
-                c if c < 0x20 => return Err(self.error("control character in a string")),
-                c => out.push(c),
+                _ => return Err(self.error("control character in a string")),
             }
         }
         String::from_utf8(out).map_err(|_| self.error("a string is not UTF-8"))
