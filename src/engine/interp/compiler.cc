@@ -42,8 +42,19 @@ struct NumericOp {
 constexpr int8_t kInverse[] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
 constexpr int8_t kMirror[] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7};
 // The "comparison" index of an i32.and with a constant, which a branch on its result turns into a bit test (-1 is
-// eqz).
+// eqz), and of an i32.eqz of such an and (the same test, true when the bits are all zero).
 constexpr int kAndTest = -2;
+constexpr int kAndZeroTest = -3;
+
+// An instruction just emitted whose result, a temp, the next instruction may fold into itself (dropping it): a
+// comparison into a branch, an add into a load. a and b are its operand slots (b: or its constant).
+struct Foldable {
+  bool valid = false;
+  uint32_t start = 0;  // where its code begins
+  uint32_t a = 0, b = 0;
+  uint32_t dst = 0;  // the temp it writes
+  size_t pos = 0;    // that temp's place on the operand stack
+};
 
 Op OpAt(Op base, int delta) {
   return static_cast<Op>(static_cast<int>(base) + delta);
@@ -309,7 +320,9 @@ class Compiler {
   // ---- emission ----
   void Emit(Op op) {
     last_valid_ = false;
-    cmp_valid_ = false;
+    cmp_.valid = false;
+    copy_valid_ = false;
+    add_.valid = false;
     if (!Live()) return;
     code_.push_back(handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(op)]) : 0u);
   }
@@ -347,9 +360,21 @@ class Compiler {
         U(static_cast<uint32_t>(o.bits >> 32));
       }
     } else if (o.slot != dst) {
+      if (copy_valid_ && Live() && copy_at_ + 3 == Pos()) {  // right after a Copy: one Copy2 does both, in order
+        code_[copy_at_] = handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(Op::kCopy2)]) : 0u;
+        U(dst);
+        U(o.slot);
+        last_valid_ = false;
+        cmp_.valid = false;
+        copy_valid_ = false;
+        add_.valid = false;
+        return;
+      }
       Emit(Op::kCopy);
       U(dst);
       U(o.slot);
+      copy_valid_ = Live();
+      copy_at_ = Pos() - 3;
     }
   }
   // The slot holding o (popped or not): a constant is written to its home slot.
@@ -384,7 +409,9 @@ class Compiler {
   // A jump target: what was emitted last no longer describes the only way here.
   void Label() {
     last_valid_ = false;
-    cmp_valid_ = false;
+    cmp_.valid = false;
+    copy_valid_ = false;
+    add_.valid = false;
   }
   void Bind(const Fixup& f) {
     if (f.at < code_.size()) code_[f.at] = Pos() - f.base;
@@ -433,14 +460,15 @@ class Compiler {
       U(0);
       return Fixup{base + 1, base};
     }
-    if (cmp_valid_ && cond.where == Operand::kTemp && cond.slot == cmp_dst_ && cmp_pos_ == stack_.size()) {
+    if (Folds(cmp_, cond)) {
       // Fuse with the comparison just emitted: drop it and branch on its operands.
-      code_.resize(cmp_start_);
+      code_.resize(cmp_.start);
       const uint32_t base = Pos();
-      if (cmp_index_ == kAndTest) {
-        Emit(when_true ? Op::kBrIfI32AndImm : Op::kBrUnlessI32AndImm);
-        U(cmp_a_);
-        U(cmp_b_);
+      if (cmp_index_ == kAndTest || cmp_index_ == kAndZeroTest) {
+        const bool on_nonzero = (cmp_index_ == kAndTest) == when_true;
+        Emit(on_nonzero ? Op::kBrIfI32AndImm : Op::kBrUnlessI32AndImm);
+        U(cmp_.a);
+        U(cmp_.b);
       } else if (cmp_index_ < 0) {  // eqz
         const bool on_zero = when_true;
         if (cmp_is64_) {
@@ -448,14 +476,14 @@ class Compiler {
         } else {
           Emit(on_zero ? Op::kBrUnless : Op::kBrIf);
         }
-        U(cmp_a_);
+        U(cmp_.a);
       } else {
         const int index = when_true ? cmp_index_ : kInverse[cmp_index_];
         Op base_op = cmp_is64_ ? (cmp_imm_ ? Op::kBrIfI64EqImm : Op::kBrIfI64Eq)
                                : (cmp_imm_ ? Op::kBrIfI32EqImm : Op::kBrIfI32Eq);
         Emit(OpAt(base_op, index));
-        U(cmp_a_);
-        U(cmp_b_);
+        U(cmp_.a);
+        U(cmp_.b);
       }
       U(0);
       return Fixup{Pos() - 1, base};
@@ -670,7 +698,9 @@ class Compiler {
         Move(slot, *v);
       }
     }
+    const bool copied = copy_valid_;  // a Copy2 stays right: it writes in order
     Label();
+    copy_valid_ = copied;
     if (tee) PushOperand(Operand{local_types_[*i], Operand::kLocal, slot, 0});
     return Status::Ok();
   }
@@ -680,6 +710,9 @@ class Compiler {
     if (n.b == kAny) {  // unary
       auto a = Pop(n.a);
       if (!a) return a.take_error();
+      // An eqz of the bit test just emitted: a branch on it drops both instructions and tests the bits for zero.
+      const bool of_and_test = n.op == Op::kI32Eqz && cmp_index_ == kAndTest && Folds(cmp_, *a);
+      const Foldable and_test = cmp_;
       const uint32_t src = SlotOf(*a);
       PushTemp(n.out);
       const uint32_t start = Pos();
@@ -687,7 +720,10 @@ class Compiler {
       U(stack_.back().home);
       U(src);
       SetResult(start + 1);
-      if (n.op == Op::kI32Eqz || n.op == Op::kI64Eqz) SetCompare(start, -1, n.op == Op::kI64Eqz, false, src, 0);
+      if (of_and_test)
+        SetCompare(and_test.start, kAndZeroTest, false, true, and_test.a, and_test.b);
+      else if (n.op == Op::kI32Eqz || n.op == Op::kI64Eqz)
+        SetCompare(start, -1, n.op == Op::kI64Eqz, false, src, 0);
       return Status::Ok();
     }
     auto b = Pop(n.b);
@@ -728,20 +764,23 @@ class Compiler {
     SetResult(start + 1);
     if (cmp >= 0) SetCompare(start, cmp, is64, imm, sa, sb);
     if (op == Op::kI32And && imm)
-      SetCompare(start, kAndTest, false, true, sa, sb);  // a bit test, when a branch takes it
+      SetCompare(start, kAndTest, false, true, sa, sb);               // a bit test, when a branch takes it
+    if (op == Op::kI32Add && imm) add_ = JustEmitted(start, sa, sb);  // an address, when a load takes it
     return Status::Ok();
   }
   void SetCompare(uint32_t start, int index, bool is64, bool imm, uint32_t a, uint32_t b) {
-    if (!Live()) return;
-    cmp_valid_ = true;
-    cmp_start_ = start;
+    cmp_ = JustEmitted(start, a, b);
     cmp_index_ = index;
     cmp_is64_ = is64;
     cmp_imm_ = imm;
-    cmp_a_ = a;
-    cmp_b_ = b;
-    cmp_dst_ = stack_.back().home;
-    cmp_pos_ = stack_.size() - 1;
+  }
+  // The instruction at start, with operand slots a and b, whose result is the temp on top of the stack.
+  Foldable JustEmitted(uint32_t start, uint32_t a, uint32_t b) const {
+    return Foldable{Live(), start, a, b, stack_.back().home, stack_.size() - 1};
+  }
+  // Whether o, just popped, is the result of f, so that the instruction consuming it may drop f.
+  bool Folds(const Foldable& f, const Operand& o) const {
+    return f.valid && o.where == Operand::kTemp && o.slot == f.dst && f.pos == stack_.size();
   }
 
   // ---- memory ----
@@ -771,6 +810,20 @@ class Compiler {
     }
     auto addr = Pop(ValType::kI32);
     if (!addr) return addr.take_error();
+    if (Folds(add_, *addr) && (mo.op == Op::kI32Load || mo.op == Op::kI32Load8U)) {
+      // The address is the i32.add of a constant just emitted: drop it, the load adds.
+      const uint32_t a = add_.a, imm = add_.b;
+      code_.resize(add_.start);
+      PushTemp(mo.type);
+      const uint32_t start = Pos();
+      Emit(mo.op == Op::kI32Load ? Op::kI32LoadAddImm : Op::kI32Load8UAddImm);
+      U(stack_.back().home);
+      U(a);
+      U(imm);
+      U(*offset);
+      SetResult(start + 1);
+      return Status::Ok();
+    }
     const uint32_t sa = SlotOf(*addr);
     PushTemp(mo.type);
     const uint32_t start = Pos();
@@ -1381,12 +1434,14 @@ class Compiler {
   bool last_valid_ = false;
   uint32_t last_dst_at_ = 0;
   size_t last_pos_ = 0;
-  // The last instruction emitted, when it was an integer comparison or eqz (for compare-and-branch).
-  bool cmp_valid_ = false;
-  uint32_t cmp_start_ = 0, cmp_a_ = 0, cmp_b_ = 0, cmp_dst_ = 0;
-  size_t cmp_pos_ = 0;
+  // The last instruction emitted, when a branch may fold it: an integer comparison, an eqz or an and with a constant
+  // (cmp_index_ says which).
+  Foldable cmp_;
   int cmp_index_ = 0;
   bool cmp_is64_ = false, cmp_imm_ = false;
+  Foldable add_;             // the last instruction emitted, when it is an I32AddImm a load may fold (b: its constant)
+  bool copy_valid_ = false;  // the last instruction emitted is the Copy at copy_at_
+  uint32_t copy_at_ = 0;
 };
 
 }  // namespace

@@ -254,6 +254,15 @@ __attribute__((noinline, aligned(64))) TrapCode Run(Executor* executor, const ui
     PUT(1, R, Load<T>(p));                                                    \
     NEXT(4);                                                                  \
   }
+// A load at (slot a + constant, wrapped to 32 bits) plus offset: [dst, a, imm, offset].
+#define LOAD_ADD_IMM(name, T, R, n)                                                            \
+  L_##name : {                                                                                 \
+    const uint32_t addr_ = U32(2) + pc[3];                                                     \
+    uint8_t* p = kGuarded ? (mem + uint64_t{addr_} + pc[4]) : CheckedAddress(addr_, pc[4], n); \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);                  \
+    PUT(1, R, Load<T>(p));                                                                     \
+    NEXT(5);                                                                                   \
+  }
 #define STORE(name, T, n)                                                     \
   L_##name : {                                                                \
     uint8_t* p = ADDRESS(1, 3, n);                                            \
@@ -436,6 +445,10 @@ L_BrIfI64Nez:
 L_Copy:
   Store<uint64_t>(SLOT(1), U64(2));
   NEXT(3);
+L_Copy2:
+  Store<uint64_t>(SLOT(1), U64(2));
+  Store<uint64_t>(SLOT(3), U64(4));
+  NEXT(5);
 L_Const32:
   Store<uint64_t>(SLOT(1), pc[2]);
   NEXT(3);
@@ -496,6 +509,8 @@ L_GlobalSet128:
   LOAD(I64Load, uint64_t, uint64_t, 8)
   LOAD(I32Load8S, int8_t, int32_t, 1)
   LOAD(I32Load8U, uint8_t, uint32_t, 1)
+  LOAD_ADD_IMM(I32LoadAddImm, uint32_t, uint32_t, 4)
+  LOAD_ADD_IMM(I32Load8UAddImm, uint8_t, uint32_t, 1)
   LOAD(I32Load16S, int16_t, int32_t, 2)
   LOAD(I32Load16U, uint16_t, uint32_t, 2)
   LOAD(I64Load8S, int8_t, int64_t, 1)

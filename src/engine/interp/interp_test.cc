@@ -111,6 +111,14 @@ FunctionCode Translated(const std::string& wat, uint32_t defined_index) {
   return code.ok() ? std::move(*code) : FunctionCode{};
 }
 
+// How many code units the first function of wat takes fewer than when its first `op` is `other` (same length): what a
+// fusion that op allows saves.
+long UnitsSavedOver(const std::string& wat, const std::string& op, const std::string& other) {
+  std::string changed = wat;
+  changed.replace(changed.find(op), op.size(), other);
+  return static_cast<long>(Translated(changed, 0).code.size()) - static_cast<long>(Translated(wat, 0).code.size());
+}
+
 class BothModes : public ::testing::TestWithParam<bool> {};
 INSTANTIATE_TEST_SUITE_P(Interp, BothModes, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "GuardPages" : "ExplicitChecks"; });
@@ -503,9 +511,7 @@ TEST(InterpTest, ABranchOnAMaskedValueIsOneBitTest) {
       (func (export "kept") (param i32) (result i32) (local i32)
         (block (br_if 0 (local.tee 1 (i32.and (local.get 0) (i32.const 3))))) (local.get 1))))";
   // The and (4 units) and the br_if (3) become one instruction of 4 units: 3 fewer than for an or, which stays two.
-  std::string with_or = wat;
-  with_or.replace(with_or.find("i32.and"), 7, "i32.or ");
-  EXPECT_EQ(Translated(wat, 0).code.size() + 3, Translated(with_or, 0).code.size());
+  EXPECT_EQ(UnitsSavedOver(wat, "i32.and", "i32.or "), 3);
   for (bool guarded : {true, false}) {
     Instantiated in = Make(wat, guarded);
     ASSERT_TRUE(in.instance);
@@ -514,6 +520,75 @@ TEST(InterpTest, ABranchOnAMaskedValueIsOneBitTest) {
       EXPECT_EQ(I32Of(in.Call("low_clear", {Value::I32(x)})), (x & 0x80000001) ? 7 : 9) << x;
       EXPECT_EQ(I32Of(in.Call("kept", {Value::I32(x)})), x & 3) << x;
     }
+  }
+}
+
+// A branch on eqz(x & constant), clang's `if (!(x & C))`, is the same bit test with the sense inverted: the and (4
+// units), the eqz and the br_if become one instruction of 4 units, 3 fewer than for an or (whose eqz and br_if are
+// one branch-if-zero); an eqz kept as a value still computes.
+TEST(InterpTest, ABranchOnAnEqzOfAMaskedValueIsOneBitTest) {
+  const std::string wat = R"((module
+      (func (export "clear2") (param i32) (result i32)
+        (block (br_if 0 (i32.eqz (i32.and (local.get 0) (i32.const 4)))) (return (i32.const 0))) (i32.const 1))
+      (func (export "if_set") (param i32) (result i32)
+        (if (result i32) (i32.eqz (i32.and (local.get 0) (i32.const 0x80000001))) (then (i32.const 7))
+          (else (i32.const 9))))
+      (func (export "value") (param i32) (result i32) (i32.eqz (i32.and (local.get 0) (i32.const 6))))))";
+  EXPECT_EQ(UnitsSavedOver(wat, "i32.and", "i32.or "), 3);
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(wat, guarded);
+    ASSERT_TRUE(in.instance);
+    for (int32_t x : {0, 3, 4, 5, 6, -1, 0x7ffffffb, static_cast<int32_t>(0x80000000)}) {
+      EXPECT_EQ(I32Of(in.Call("clear2", {Value::I32(x)})), (x & 4) ? 0 : 1) << x;
+      EXPECT_EQ(I32Of(in.Call("if_set", {Value::I32(x)})), (x & 0x80000001) ? 9 : 7) << x;
+      EXPECT_EQ(I32Of(in.Call("value", {Value::I32(x)})), (x & 6) ? 0 : 1) << x;
+    }
+  }
+}
+
+// Two copies in a row are one Copy2 (5 units, where two Copy take 6), done in order: a chain (b = a, then c = b)
+// sees the first copy's result, and so does a swap through a third local.
+TEST(InterpTest, TwoCopiesInARowAreOneInstruction) {
+  const std::string one = R"((module (func (export "f") (param i32 i32 i32) (local.set 1 (local.get 0)))))";
+  const std::string two = R"((module (func (export "f") (param i32 i32 i32) (result i32)
+      (local.set 1 (local.get 0)) (local.set 2 (local.get 1)) (i32.sub (local.get 2) (local.get 0)))))";
+  std::string two_alone = two;
+  two_alone.replace(two_alone.find(" (result i32)"), 13, "");
+  two_alone.replace(two_alone.find(" (i32.sub"), std::string(" (i32.sub (local.get 2) (local.get 0))").size(), "");
+  EXPECT_EQ(Translated(one, 0).code.size() + 2, Translated(two_alone, 0).code.size());
+  const std::string swap = R"((module (func (export "f") (param i32 i32) (result i32) (local i32)
+      (local.set 2 (local.get 0)) (local.set 0 (local.get 1)) (local.set 1 (local.get 2))
+      (i32.sub (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))))";
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(two, guarded);
+    ASSERT_TRUE(in.instance);
+    EXPECT_EQ(I32Of(in.Call("f", {Value::I32(5), Value::I32(1), Value::I32(2)})), 0);
+    Instantiated s = Make(swap, guarded);
+    ASSERT_TRUE(s.instance);
+    EXPECT_EQ(I32Of(s.Call("f", {Value::I32(3), Value::I32(4)})), 4 * 10 - 3);
+  }
+}
+
+// A load whose address is an i32.add of a constant is one instruction (5 units where the add and the load take 8):
+// the sum wraps to 32 bits as the add does, then the offset is added without wrapping, and a sum past the memory
+// still traps.
+TEST(InterpTest, ALoadAtAPointerPlusAConstantIsOneInstruction) {
+  const std::string wat = R"((module (memory 1)
+      (data (i32.const 4) "\01\02\03\04\05\06\07\08")
+      (func (export "word") (param i32) (result i32) (i32.load offset=2 (i32.add (local.get 0) (i32.const 2))))
+      (func (export "byte") (param i32) (result i32) (i32.load8_u (i32.add (i32.const 5) (local.get 0))))))";
+  EXPECT_EQ(UnitsSavedOver(wat, "i32.add", "i32.sub"), 3);
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(wat, guarded);
+    ASSERT_TRUE(in.instance);
+    EXPECT_EQ(static_cast<uint32_t>(I32Of(in.Call("word", {Value::I32(0)}))), 0x04030201u);
+    EXPECT_EQ(I32Of(in.Call("byte", {Value::I32(2)})), 4);  // the byte at 7
+    // 0xfffffffe + 2 wraps to 0: the word at 0 + offset 2.
+    EXPECT_EQ(static_cast<uint32_t>(I32Of(in.Call("word", {Value::I32(-2)}))), 0x02010000u);
+    EXPECT_EQ(I32Of(in.Call("byte", {Value::I32(-5)})), 0);
+    EXPECT_EQ(TrapOf(in.Call("word", {Value::I32(65532)})), "out of bounds memory access");
+    EXPECT_EQ(TrapOf(in.Call("word", {Value::I32(-3)})), "out of bounds memory access");  // 0xffffffff + 2 offset
+    EXPECT_EQ(TrapOf(in.Call("byte", {Value::I32(65531)})), "out of bounds memory access");
   }
 }
 
