@@ -318,11 +318,15 @@ class Compiler {
   }
 
   // ---- emission ----
-  void Emit(Op op) {
+  // Nothing emitted so far may be folded into or retargeted by what comes next.
+  void Forget() {
     last_valid_ = false;
     cmp_.valid = false;
     copy_valid_ = false;
     add_.valid = false;
+  }
+  void Emit(Op op) {
+    Forget();
     if (!Live()) return;
     code_.push_back(handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(op)]) : 0u);
   }
@@ -364,10 +368,7 @@ class Compiler {
         code_[copy_at_] = handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(Op::kCopy2)]) : 0u;
         U(dst);
         U(o.slot);
-        last_valid_ = false;
-        cmp_.valid = false;
-        copy_valid_ = false;
-        add_.valid = false;
+        Forget();
         return;
       }
       Emit(Op::kCopy);
@@ -407,12 +408,7 @@ class Compiler {
     last_pos_ = stack_.size() - 1;
   }
   // A jump target: what was emitted last no longer describes the only way here.
-  void Label() {
-    last_valid_ = false;
-    cmp_.valid = false;
-    copy_valid_ = false;
-    add_.valid = false;
-  }
+  void Label() { Forget(); }
   void Bind(const Fixup& f) {
     if (f.at < code_.size()) code_[f.at] = Pos() - f.base;
   }
