@@ -78,6 +78,56 @@ TEST(CurrentAbi, ManyCallsAndLargeInput) {
   EXPECT_EQ(reply.data.substr(0, 7), "Hello x");
 }
 
+// The C SDK's handlers get their input NUL-terminated without a copy when the host placed it with the module's
+// malloc (which keeps a NUL after it); input placed anywhere else is copied first, even against the end of memory.
+TEST(CurrentAbi, CSdkInputNotPlacedByItsMallocIsCopied) {
+  auto guest = StartOrDie("abi_current");
+  ASSERT_TRUE(guest);
+  Instance& instance = guest->instance();
+  auto call = [&](uint64_t at, std::string_view bytes, uint32_t len) -> std::string {
+    Memory* memory = instance.memory();
+    if (!memory->Write(at, bytes.data(), bytes.size()).ok()) return "write failed";
+    const Value args[] = {Value::I32(static_cast<int32_t>(at)), Value::I32(static_cast<int32_t>(len))};
+    auto results = instance.Call("callHandle", args);
+    if (!results.ok()) return "trap: " + results.error().message;
+    const uint64_t packed = static_cast<uint64_t>((*results)[0].i64());
+    auto text = instance.memory()->String(packed >> 32, packed & 0xffffffffu);
+    return text.ok() ? std::string(*text) : "bad result";
+  };
+  auto malloced = instance.Call("malloc", std::vector<Value>{Value::I32(64)});
+  ASSERT_TRUE(malloced.ok());
+  const auto heap = static_cast<uint64_t>(static_cast<uint32_t>((*malloced)[0].i32()));
+  EXPECT_EQ(call(heap, "cstr:BobXYZ", 8), "SBob");  // no NUL after the input: copied
+  const uint64_t end = instance.memory()->size();
+  EXPECT_EQ(call(end - 8, "cstr:Ann", 8), "SAnn");      // input up to the last byte of memory: copied, not overread
+  EXPECT_EQ(CallOk(instance, "cstr:Eve").data, "Eve");  // placed by the host with malloc: in place
+}
+
+// The C SDK's JSON reader (capsule_json_get): strings unescaped (one copy when they hold no escape), other values
+// as their text, and what it does with broken documents.
+TEST(CurrentAbi, CSdkJsonGetUnescapesStringsAndCopiesValues) {
+  auto guest = StartOrDie("abi_current");
+  ASSERT_TRUE(guest);
+  auto get = [&](std::string_view key, std::string_view doc) {
+    Reply reply = CallOk(guest->instance(), "json:" + std::string(key) + ":" + std::string(doc));
+    return reply.ok ? reply.data : "(" + reply.data + ")";
+  };
+  EXPECT_EQ(get("name", R"({"name":"Bob Morane","age":42})"), "Bob Morane");
+  EXPECT_EQ(get("age", R"({"name":"Bob Morane","age":42})"), "42");
+  EXPECT_EQ(get("a", R"({"a" : {"b":[1,"x}"]} ,"c":1})"), R"({"b":[1,"x}"]})");
+  EXPECT_EQ(get("e", R"({"e":""})"), "");
+  EXPECT_EQ(get("s", R"({"s":"a\"b\\c\/d\ne\tf"})"), "a\"b\\c/d\ne\tf");
+  EXPECT_EQ(get("u", R"({"u":"caf\u00e9 \ud83d\ude00 \u4e2d"})"), "caf\xC3\xA9 \xF0\x9F\x98\x80 \xE4\xB8\xAD");
+  EXPECT_EQ(get("raw", "{\"raw\":\"caf\xC3\xA9\"}"), "caf\xC3\xA9");
+  EXPECT_EQ(get("open", R"({"open":"no end)"), "no end");  // unterminated: up to the end of the text
+  EXPECT_EQ(get("tail", R"({"tail":"ab\)"), "ab");         // a lone backslash at the end is dropped
+  EXPECT_EQ(get("tail", R"({"tail":"ab\")"), "ab\"");      // an escaped quote does not end the string
+  EXPECT_EQ(get("k", R"({"x":"k","k":"second"})"), "second");
+  EXPECT_EQ(get("missing", R"({"name":"Bob"})"), "(missing)");
+  const std::string long_value(5000, 'v');
+  EXPECT_EQ(get("big", "{\"big\":\"" + long_value + "\",\"after\":1}"), long_value);
+}
+
 TEST(CurrentAbi, MissingOrMistypedExport) {
   auto guest = StartOrDie("abi_current");
   ASSERT_TRUE(guest);

@@ -215,6 +215,9 @@ static inline uint64_t capsule__dispatch(capsule_handler handler, const char* se
     memcpy(message + sizeof prefix - 1 + n, " in main", 8);
     return capsule_failure(message, (uint32_t)(sizeof prefix - 1 + n + 8)).packed;
   }
+  /* Input placed by the exported malloc below is already NUL-terminated: no copy then. */
+  const uint64_t memory_end = (uint64_t)__builtin_wasm_memory_size(0) * 65536u;
+  if (params && (uint64_t)(uintptr_t)params + len < memory_end && params[len] == 0) return handler(params, len).packed;
   char* copy = (char*)malloc((size_t)len + 1);
   if (!copy) return capsule_failure_str("out of memory").packed;
   if (len) memcpy(copy, params, len);
@@ -226,8 +229,12 @@ static inline uint64_t capsule__dispatch(capsule_handler handler, const char* se
 
 /* ---- Exports the host calls -------------------------------------------------------------------------------- */
 
+/* The host places each call's input here; one more byte holds a NUL, so handlers get a C string without a copy. */
 CAPSULE_EXPORT("malloc") void* capsule__export_malloc(size_t size) {
-  return malloc(size);
+  if (size == SIZE_MAX) return NULL;
+  char* buffer = (char*)malloc(size + 1);
+  if (buffer) buffer[size] = 0;
+  return buffer;
 }
 
 CAPSULE_EXPORT("free") void capsule__export_free(void* ptr) {
@@ -239,6 +246,7 @@ CAPSULE_EXPORT("free") void capsule__export_free(void* ptr) {
  * wrappers below free what it returns with free(). */
 #ifndef CAPSULE_CUSTOM_ALLOCATE_BUFFER
 CAPSULE_EXPORT("allocateBuffer") char* capsule__allocate_buffer(uint32_t size) {
+  if ((size_t)size == SIZE_MAX) return NULL;
   char* buffer = (char*)malloc((size_t)size + 1);
   if (buffer) buffer[size] = 0;
   return buffer;

@@ -73,7 +73,23 @@ static inline capsule_buf capsule_json_get_ex(const char* json, const char* key,
       if (found) *found = 1;
       if (*v == '"') {
         const char* s = v + 1;
-        char* buf = (char*)malloc(strlen(s) + 1);
+        const char* close = s; /* the closing quote, or the end of an unterminated string */
+        int escaped = 0;
+        while (*close && *close != '"') {
+          if (*close == '\\') {
+            escaped = 1;
+            if (close[1]) ++close;
+          }
+          ++close;
+        }
+        char* buf = (char*)malloc((size_t)(close - s) + 1); /* unescaping never makes a string longer */
+        if (!escaped) {
+          memcpy(buf, s, (size_t)(close - s));
+          buf[close - s] = 0;
+          out.data = buf;
+          out.len = (uint32_t)(close - s);
+          return out;
+        }
         char* o = buf;
         while (*s && *s != '"') {
           if (*s != '\\') {
