@@ -60,6 +60,39 @@ Op OpAt(Op base, int delta) {
   return static_cast<Op>(static_cast<int>(base) + delta);
 }
 
+// Units of an instruction that only computes (no jump, call or return), which may be repeated anywhere in its
+// function; 0 for the others.
+uint32_t PlainUnits(Op op) {
+  auto in = [op](Op first, Op last) { return op >= first && op <= last; };
+  if (op == Op::kCopy || op == Op::kConst32) return 3;
+  if (op == Op::kConst64) return 4;
+  if (op == Op::kCopy2 || op == Op::kI32LoadAddImm || op == Op::kI32Load8UAddImm) return 5;
+  if (in(Op::kI32Load, Op::kI64Store32) || in(Op::kI32Add, Op::kI32RemU) || in(Op::kI64Add, Op::kI64RemU)) return 4;
+  if (in(Op::kI32Eqz, Op::kI32Extend16S) || in(Op::kI64Eqz, Op::kI64Extend32S)) return 3;
+  return 0;
+}
+
+// A conditional branch: the branch taken exactly when it is not, and its units (the offset is the last one).
+struct CondBranchShape {
+  Op inverse;
+  uint32_t units;
+};
+std::optional<CondBranchShape> CondBranchOf(Op op) {
+  switch (op) {
+    case Op::kBrIf: return CondBranchShape{Op::kBrUnless, 3};
+    case Op::kBrUnless: return CondBranchShape{Op::kBrIf, 3};
+    case Op::kBrIfI64Eqz: return CondBranchShape{Op::kBrIfI64Nez, 3};
+    case Op::kBrIfI64Nez: return CondBranchShape{Op::kBrIfI64Eqz, 3};
+    case Op::kBrIfI32AndImm: return CondBranchShape{Op::kBrUnlessI32AndImm, 4};
+    case Op::kBrUnlessI32AndImm: return CondBranchShape{Op::kBrIfI32AndImm, 4};
+    default: break;
+  }
+  if (op < Op::kBrIfI32Eq || op > Op::kBrIfI64GeUImm) return std::nullopt;
+  // Four families of ten comparisons (i32, i32 with a constant, i64, i64 with a constant), in kInverse's order.
+  const int i = static_cast<int>(op) - static_cast<int>(Op::kBrIfI32Eq);
+  return CondBranchShape{OpAt(Op::kBrIfI32Eq, i / 10 * 10 + kInverse[i % 10]), 4};
+}
+
 // The table of numeric instructions 0x45..0xc4 (index opcode - 0x45).
 const NumericOp* NumericFor(uint8_t opcode) {
   static const auto* table = [] {
@@ -438,10 +471,57 @@ class Compiler {
   }
   void EmitBr(Ctrl& c) {
     if (!Live()) return;
+    if (c.kind == 0x03 && EmitRotatedBackEdge(c)) return;
     const uint32_t base = Pos();
     Emit(Op::kBr);
     U(0);
     JumpOffset(c, base + 1, base);
+  }
+  // The instruction whose first unit is code_[at], or nothing when it is not one (handler offsets are distinct).
+  std::optional<Op> OpOfUnit(uint32_t at) const {
+    for (int op = 0; op < static_cast<int>(Op::kCount); ++op)
+      if (static_cast<uint32_t>(handlers_[op]) == code_[at]) return static_cast<Op>(op);
+    return std::nullopt;
+  }
+  // A loop's back edge, when the loop's head is a few plain instructions and a conditional branch (a while loop's
+  // test): repeats them here, the branch inverted to jump back right after the head's branch, then a jump to where
+  // that branch goes. Each iteration then runs the test without the extra jump to the head. Returns false (nothing
+  // emitted) when the head has another shape or its branch goes to an unknown place (the else of an open if).
+  bool EmitRotatedBackEdge(const Ctrl& loop) {
+    constexpr int kMaxPlain = 4;
+    if (!handlers_) return false;
+    uint32_t at = loop.loop_start;
+    for (int plain = 0; plain <= kMaxPlain; ++plain) {
+      if (at >= Pos()) return false;
+      const std::optional<Op> op = OpOfUnit(at);
+      if (!op) return false;
+      if (const uint32_t units = PlainUnits(*op)) {
+        at += units;
+        continue;
+      }
+      const std::optional<CondBranchShape> branch = CondBranchOf(*op);
+      if (!branch || at + branch->units > Pos()) return false;
+      const uint32_t offset_at = at + branch->units - 1;
+      const auto offset = static_cast<int32_t>(code_[offset_at]);
+      std::vector<Fixup>* pending = nullptr;  // offset 0: a branch to the end of a block not reached yet
+      for (Ctrl& c : ctrl_)
+        for (const Fixup& f : c.fixups)
+          if (offset == 0 && f.at == offset_at) pending = &c.fixups;
+      if (offset == 0 && !pending) return false;
+      const uint32_t after = at + branch->units;
+      std::vector<uint32_t> head(code_.begin() + loop.loop_start, code_.begin() + after);
+      const uint32_t copied_branch = Pos() + (at - loop.loop_start);
+      head[at - loop.loop_start] = static_cast<uint32_t>(handlers_[static_cast<int>(branch->inverse)]);
+      head.back() = after - copied_branch;
+      Forget();
+      code_.insert(code_.end(), head.begin(), head.end());
+      const uint32_t exit = Pos();
+      Emit(Op::kBr);
+      U(offset == 0 ? 0u : at + static_cast<uint32_t>(offset) - exit);
+      if (pending) pending->push_back(Fixup{exit + 1, exit});
+      return true;
+    }
+    return false;
   }
   // Emits a branch taken when cond is non-zero (when_true) or zero; returns the fixup of its offset, or nothing
   // when the branch is never taken (a constant condition) or the code is dead. always is set when it always is.

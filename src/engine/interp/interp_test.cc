@@ -592,6 +592,107 @@ TEST(InterpTest, ALoadAtAPointerPlusAConstantIsOneInstruction) {
   }
 }
 
+// A while loop's back edge repeats the loop's test (a few plain instructions and a conditional branch) with the
+// branch inverted, instead of jumping to the test: for every kind of branch, an exit to a block not yet closed, to an
+// outer loop or into an else already placed, and the loop still stops when interrupted. A loop whose test goes to the
+// else of an if still open is left as it is.
+TEST(InterpTest, AWhileLoopRepeatsItsTestAtItsBackEdge) {
+  const std::string wat = R"((module (memory 1) (data (i32.const 16) "hello, world\00")
+      (func (export "sum") (param $n i32) (result i32) (local $acc i32)
+        (block $exit (loop $l
+          (br_if $exit (i32.eqz (local.get $n)))
+          (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.get $acc))
+      (func (export "strlen") (param $p i32) (result i32) (local $q i32)
+        (local.set $q (local.get $p))
+        (block $exit (loop $l
+          (br_if $exit (i32.eqz (i32.load8_u (local.get $q))))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br $l)))
+        (i32.sub (local.get $q) (local.get $p)))
+      (func (export "find") (param $p i32) (param $c i32) (result i32)
+        (block $exit (loop $l
+          (br_if $exit (i32.eq (i32.load8_u (local.get $p)) (local.get $c)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $l)))
+        (local.get $p))
+      (func (export "shift_to_bit") (param $x i32) (result i32) (local $n i32)
+        (block $exit (loop $l
+          (br_if $exit (i32.and (local.get $x) (i32.const 1)))
+          (local.set $x (i32.shr_u (local.get $x) (i32.const 1)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.get $n))
+      (func (export "steps64") (param $x i64) (param $end i64) (result i32) (local $n i32)
+        (block $exit (loop $l
+          (br_if $exit (i64.ge_s (local.get $x) (local.get $end)))
+          (local.set $x (i64.add (local.get $x) (i64.const 3)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.get $n))
+      (func (export "triangle") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $acc i32)
+        (block $done (loop $outer
+          (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $j (i32.const 0))
+          (loop $inner
+            (br_if $outer (i32.ge_s (local.get $j) (local.get $i)))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $inner))))
+        (local.get $acc))
+      (func (export "evens") (param $n i32) (result i32) (local $acc i32)
+        (block $exit (loop $l
+          (if (i32.and (local.get $n) (i32.const 1))
+            (then (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br $l))
+            (else (br_if $exit (i32.eqz (local.get $n)))
+                  (local.set $acc (i32.add (local.get $acc) (local.get $n)))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.get $acc))
+      (func (export "forever") (param $x i32)
+        (block $exit (loop $l (br_if $exit (i32.eqz (local.get $x))) (br $l))))))";
+  // The rotated back edge of "sum" (the test: one 3-unit branch) takes 3 units more than a plain jump back, which is
+  // what a br_if on a constant gives; "strlen" repeats a 4-unit load as well.
+  auto size_with_plain_back_edge = [&](uint32_t function, const std::string& marker) {
+    std::string plain = wat;
+    plain.replace(plain.find(marker), std::string("(br $l)").size(), "(br_if $l (i32.const 1))");
+    return static_cast<long>(Translated(wat, function).code.size()) -
+           static_cast<long>(Translated(plain, function).code.size());
+  };
+  EXPECT_EQ(size_with_plain_back_edge(0, "(br $l)"), 3);
+  EXPECT_EQ(size_with_plain_back_edge(1, "(br $l)))\n        (i32.sub"), 7);
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(wat, guarded);
+    ASSERT_TRUE(in.instance);
+    for (int32_t n : {0, 1, 2, 10, 1000}) {
+      EXPECT_EQ(I32Of(in.Call("sum", {Value::I32(n)})), n * (n + 1) / 2) << n;
+      EXPECT_EQ(I32Of(in.Call("triangle", {Value::I32(n % 100)})), (n % 100) * (n % 100 + 1) / 2) << n;
+      int32_t evens = 0;
+      for (int32_t k = n; k > 0; --k) evens += (k & 1) ? 0 : k;
+      EXPECT_EQ(I32Of(in.Call("evens", {Value::I32(n)})), evens) << n;
+    }
+    EXPECT_EQ(I32Of(in.Call("strlen", {Value::I32(16)})), 12);
+    EXPECT_EQ(I32Of(in.Call("strlen", {Value::I32(28)})), 0);
+    EXPECT_EQ(I32Of(in.Call("find", {Value::I32(16), Value::I32('o')})), 16 + 4);
+    EXPECT_EQ(I32Of(in.Call("find", {Value::I32(16), Value::I32('h')})), 16);
+    EXPECT_EQ(TrapOf(in.Call("find", {Value::I32(65530), Value::I32('z')})), "out of bounds memory access");
+    for (uint32_t x : {1u, 2u, 8u, 0x80000000u, 0x00f00000u})
+      EXPECT_EQ(I32Of(in.Call("shift_to_bit", {Value::I32(static_cast<int32_t>(x))})), std::countr_zero(x)) << x;
+    EXPECT_EQ(I32Of(in.Call("steps64", {Value::I64(-10), Value::I64(10)})), 7);
+    EXPECT_EQ(I32Of(in.Call("steps64", {Value::I64(5), Value::I64(-5)})), 0);
+    EXPECT_EQ(I32Of(in.Call("steps64", {Value::I64(INT64_MIN), Value::I64(INT64_MIN + 7)})), 3);
+    CallOptions soon;
+    soon.deadline = steady_clock::now() + milliseconds(30);
+    auto r = in.Call("forever", {Value::I32(1)}, soon);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInterrupted);
+    EXPECT_TRUE(in.Call("forever", {Value::I32(0)}).ok());
+  }
+}
+
 // Compile validates every body, which translates it: the code is kept and shared by every instance and thread.
 TEST(InterpTest, FunctionsAreTranslatedOnceAtCompileAndShared) {
   auto engine = EngineOf(true);
