@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "capsule/engine.h"
@@ -662,6 +664,12 @@ TEST(InterpTest, AWhileLoopRepeatsItsTestAtItsBackEdge) {
     return static_cast<long>(Translated(wat, function).code.size()) -
            static_cast<long>(Translated(plain, function).code.size());
   };
+  // The compiler reads back the instructions of a loop's head by their handler offsets: no two may be equal.
+  for (bool guarded : {true, false}) {
+    const int32_t* offsets = HandlerOffsets(guarded);
+    const std::set<int32_t> distinct(offsets, offsets + static_cast<int>(Op::kCount));
+    EXPECT_EQ(distinct.size(), static_cast<size_t>(Op::kCount)) << guarded;
+  }
   EXPECT_EQ(size_with_plain_back_edge(0, "(br $l)"), 3);
   EXPECT_EQ(size_with_plain_back_edge(1, "(br $l)))\n        (i32.sub"), 7);
   for (bool guarded : {true, false}) {
