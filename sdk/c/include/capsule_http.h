@@ -83,14 +83,12 @@ static inline capsule_buf capsule_json_get_ex(const char* json, const char* key,
           ++close;
         }
         char* buf = (char*)malloc((size_t)(close - s) + 1); /* unescaping never makes a string longer */
-        if (!escaped) {
-          memcpy(buf, s, (size_t)(close - s));
-          buf[close - s] = 0;
-          out.data = buf;
-          out.len = (uint32_t)(close - s);
-          return out;
-        }
         char* o = buf;
+        if (!escaped) { /* one copy; the loop below then has nothing left to decode */
+          memcpy(o, s, (size_t)(close - s));
+          o += close - s;
+          s = close;
+        }
         while (*s && *s != '"') {
           if (*s != '\\') {
             *o++ = *s++;

@@ -504,10 +504,12 @@ class Compiler {
       const uint32_t offset_at = at + branch->units - 1;
       const auto offset = static_cast<int32_t>(code_[offset_at]);
       std::vector<Fixup>* pending = nullptr;  // offset 0: a branch to the end of a block not reached yet
-      for (Ctrl& c : ctrl_)
-        for (const Fixup& f : c.fixups)
-          if (offset == 0 && f.at == offset_at) pending = &c.fixups;
-      if (offset == 0 && !pending) return false;
+      if (offset == 0) {
+        for (Ctrl& c : ctrl_)
+          for (const Fixup& f : c.fixups)
+            if (f.at == offset_at) pending = &c.fixups;
+        if (!pending) return false;
+      }
       const uint32_t after = at + branch->units;
       std::vector<uint32_t> head(code_.begin() + loop.loop_start, code_.begin() + after);
       const uint32_t copied_branch = Pos() + (at - loop.loop_start);
