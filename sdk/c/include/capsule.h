@@ -108,15 +108,20 @@ static inline capsule_result capsule__make_result(char marker, const void* data,
 /* A result made of a marker byte and the count NUL-terminated texts of parts, one after the other (NULL parts are
  * skipped): the JSON envelopes below, built without printf. */
 static inline capsule_result capsule__concat_result(char marker, const char* const* parts, int count) {
+  size_t lens[16]; /* the first parts' lengths, measured once */
   size_t len = 0;
-  for (int i = 0; i < count; ++i) len += parts[i] ? strlen(parts[i]) : 0;
+  for (int i = 0; i < count; ++i) {
+    const size_t n = parts[i] ? strlen(parts[i]) : 0;
+    if (i < 16) lens[i] = n;
+    len += n;
+  }
   char* buffer = (char*)malloc(len + 1);
   if (!buffer) return capsule__adopt_result(NULL, 0);
   buffer[0] = marker;
   char* o = buffer + 1;
   for (int i = 0; i < count; ++i) {
     if (!parts[i]) continue;
-    size_t n = strlen(parts[i]);
+    const size_t n = i < 16 ? lens[i] : strlen(parts[i]);
     memcpy(o, parts[i], n);
     o += n;
   }
