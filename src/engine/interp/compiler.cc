@@ -64,9 +64,11 @@ Op OpAt(Op base, int delta) {
 // function; 0 for the others.
 uint32_t PlainUnits(Op op) {
   auto in = [op](Op first, Op last) { return op >= first && op <= last; };
-  if (op == Op::kCopy || op == Op::kConst32) return 3;
-  if (op == Op::kConst64) return 4;
+  if (op == Op::kCopy || op == Op::kConst32 || op == Op::kI32LoadAbs || op == Op::kI64LoadAbs) return 3;
+  if (op == Op::kConst64 || op == Op::kI32RSubImm || in(Op::kI32StoreImm, Op::kI32Store8Imm)) return 4;
   if (op == Op::kCopy2 || op == Op::kI32LoadAddImm || op == Op::kI32Load8UAddImm) return 5;
+  if (op == Op::kI32AddImmLoad || op == Op::kI32AddImmLoad8U) return 6;
+  if (op == Op::kI32AddImm2) return 7;
   if (in(Op::kI32Load, Op::kI64Store32) || in(Op::kI32Add, Op::kI32RemU) || in(Op::kI64Add, Op::kI64RemU)) return 4;
   if (in(Op::kI32Eqz, Op::kI32Extend16S) || in(Op::kI64Eqz, Op::kI64Extend32S)) return 3;
   return 0;
@@ -85,6 +87,10 @@ std::optional<CondBranchShape> CondBranchOf(Op op) {
     case Op::kBrIfI64Nez: return CondBranchShape{Op::kBrIfI64Eqz, 3};
     case Op::kBrIfI32AndImm: return CondBranchShape{Op::kBrUnlessI32AndImm, 4};
     case Op::kBrUnlessI32AndImm: return CondBranchShape{Op::kBrIfI32AndImm, 4};
+    case Op::kI32AndImmBrIf: return CondBranchShape{Op::kI32AndImmBrUnless, 5};
+    case Op::kI32AndImmBrUnless: return CondBranchShape{Op::kI32AndImmBrIf, 5};
+    case Op::kBrIfLoad8UEqImm: return CondBranchShape{Op::kBrIfLoad8UNeImm, 6};
+    case Op::kBrIfLoad8UNeImm: return CondBranchShape{Op::kBrIfLoad8UEqImm, 6};
     default: break;
   }
   if (op < Op::kBrIfI32Eq || op > Op::kBrIfI64GeUImm) return std::nullopt;
@@ -353,6 +359,7 @@ class Compiler {
   // ---- emission ----
   // Nothing emitted so far may be folded into or retargeted by what comes next.
   void Forget() {
+    add_pair_at_ = kNoPair;
     last_valid_ = false;
     cmp_.valid = false;
     copy_valid_ = false;
@@ -361,6 +368,8 @@ class Compiler {
   void Emit(Op op) {
     Forget();
     if (!Live()) return;
+    while (!emitted_.empty() && emitted_.back().start >= Pos()) emitted_.pop_back();  // dropped by a fold
+    emitted_.push_back(Emitted{Pos(), op});
     code_.push_back(handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(op)]) : 0u);
   }
   void U(uint32_t v) {
@@ -399,6 +408,7 @@ class Compiler {
     } else if (o.slot != dst) {
       if (copy_valid_ && Live() && copy_at_ + 3 == Pos()) {  // right after a Copy: one Copy2 does both, in order
         code_[copy_at_] = handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(Op::kCopy2)]) : 0u;
+        if (!emitted_.empty() && emitted_.back().start == copy_at_) emitted_.back().op = Op::kCopy2;
         U(dst);
         U(o.slot);
         Forget();
@@ -441,9 +451,28 @@ class Compiler {
     last_pos_ = stack_.size() - 1;
   }
   // A jump target: what was emitted last no longer describes the only way here.
-  void Label() { Forget(); }
+  void Label() {
+    Forget();
+    Barrier();
+  }
+  // Something may jump (or return) to the code's current end: no peephole may fuse across it.
+  void Barrier() {
+    barrier_ = Pos();
+    emitted_.clear();
+  }
   void Bind(const Fixup& f) {
     if (f.at < code_.size()) code_[f.at] = Pos() - f.base;
+    Barrier();
+  }
+  // The instruction the code ends with, when it is op (`units` long) and nothing may jump between it and what comes
+  // next: a peephole may then fuse the two (drop it and emit one instruction doing both). Returns its start.
+  std::optional<uint32_t> Previous(Op op, uint32_t units) {
+    if (!Live() || !handlers_) return std::nullopt;
+    while (!emitted_.empty() && emitted_.back().start >= Pos()) emitted_.pop_back();
+    if (emitted_.empty()) return std::nullopt;
+    const Emitted& e = emitted_.back();
+    if (e.op != op || e.start < barrier_ || e.start + units != Pos()) return std::nullopt;
+    return e.start;
   }
 
   // ---- branches ----
@@ -472,6 +501,16 @@ class Compiler {
   void EmitBr(Ctrl& c) {
     if (!Live()) return;
     if (c.kind == 0x03 && EmitRotatedBackEdge(c)) return;
+    if (const auto prev = Previous(Op::kConst32, 3)) {  // a constant into the label's slot, then the jump: one
+      const uint32_t dst = code_[*prev + 1], imm = code_[*prev + 2];
+      code_.resize(*prev);
+      Emit(Op::kConst32Br);
+      U(dst);
+      U(imm);
+      U(0);
+      JumpOffset(c, *prev + 3, *prev);
+      return;
+    }
     const uint32_t base = Pos();
     Emit(Op::kBr);
     U(0);
@@ -517,6 +556,7 @@ class Compiler {
       head.back() = after - copied_branch;
       Forget();
       code_.insert(code_.end(), head.begin(), head.end());
+      Barrier();
       const uint32_t exit = Pos();
       Emit(Op::kBr);
       U(offset == 0 ? 0u : at + static_cast<uint32_t>(offset) - exit);
@@ -557,6 +597,19 @@ class Compiler {
         U(cmp_.a);
       } else {
         const int index = when_true ? cmp_index_ : kInverse[cmp_index_];
+        const std::optional<uint32_t> load = Previous(Op::kI32Load8U, 4);
+        if (!cmp_is64_ && cmp_imm_ && index < 2 && load && code_[*load + 1] == cmp_.a) {
+          // A byte just loaded, compared for equality with a constant: one instruction loads and branches.
+          const uint32_t dst = code_[*load + 1], addr = code_[*load + 2], offset = code_[*load + 3];
+          code_.resize(*load);
+          Emit(index == 0 ? Op::kBrIfLoad8UEqImm : Op::kBrIfLoad8UNeImm);
+          U(dst);
+          U(addr);
+          U(offset);
+          U(cmp_.b);
+          U(0);
+          return Fixup{Pos() - 1, *load};
+        }
         Op base_op = cmp_is64_ ? (cmp_imm_ ? Op::kBrIfI64EqImm : Op::kBrIfI64Eq)
                                : (cmp_imm_ ? Op::kBrIfI32EqImm : Op::kBrIfI32Eq);
         Emit(OpAt(base_op, index));
@@ -565,6 +618,17 @@ class Compiler {
       }
       U(0);
       return Fixup{Pos() - 1, base};
+    }
+    if (const auto prev = Previous(Op::kI32AndImm, 4); prev && code_[*prev + 1] == cond.slot) {
+      // The branch tests what an and with a constant just wrote (a local, or the and would have been folded).
+      const uint32_t dst = code_[*prev + 1], a = code_[*prev + 2], imm = code_[*prev + 3];
+      code_.resize(*prev);
+      Emit(when_true ? Op::kI32AndImmBrIf : Op::kI32AndImmBrUnless);
+      U(dst);
+      U(a);
+      U(imm);
+      U(0);
+      return Fixup{Pos() - 1, *prev};
     }
     const uint32_t base = Pos();
     Emit(when_true ? Op::kBrIf : Op::kBrUnless);
@@ -777,7 +841,7 @@ class Compiler {
       }
     }
     const bool copied = copy_valid_;  // a Copy2 stays right: it writes in order
-    Label();
+    Forget();
     copy_valid_ = copied;
     if (tee) PushOperand(Operand{local_types_[*i], Operand::kLocal, slot, 0});
     return Status::Ok();
@@ -829,11 +893,35 @@ class Compiler {
         cmp = kMirror[cmp];
         op = OpAt(is64 ? Op::kI64Eq : Op::kI32Eq, 2 * cmp);
       }
+    } else if (op == Op::kI32Sub && fits_imm(*a) && b->where != Operand::kConst) {  // constant - x
+      PushTemp(n.out);
+      const uint32_t start = Pos();
+      Emit(Op::kI32RSubImm);
+      U(stack_.back().home);
+      U(b->slot);
+      U(static_cast<uint32_t>(a->bits));
+      SetResult(start + 1);
+      return Status::Ok();
     } else {
       sa = SlotOf(*a);
       sb = SlotOf(*b);
     }
     PushTemp(n.out);
+    if (const auto prev = imm && op == Op::kI32Add ? Previous(Op::kI32AddImm, 4) : std::nullopt) {
+      // Two adds of a constant in a row: one instruction does both, in order. The second stays foldable into a load
+      // (add_pair_at_ says how to split them again).
+      const uint32_t at = *prev;
+      code_[at] = static_cast<uint32_t>(handlers_[static_cast<int>(Op::kI32AddImm2)]);
+      emitted_.back().op = Op::kI32AddImm2;
+      Forget();
+      U(stack_.back().home);
+      U(sa);
+      U(sb);
+      SetResult(at + 4);
+      add_ = Foldable{true, at + 4, sa, sb, stack_.back().home, stack_.size() - 1};
+      add_pair_at_ = at;
+      return Status::Ok();
+    }
     const uint32_t start = Pos();
     Emit(imm ? OpAt(op, 1) : op);
     U(stack_.back().home);
@@ -879,6 +967,16 @@ class Compiler {
       auto addr = Pop(ValType::kI32);
       if (!addr) return addr.take_error();
       const uint32_t sa = SlotOf(*addr);
+      const bool imm32 = mo.op == Op::kI32Store || mo.op == Op::kI32Store8;
+      if (v->where == Operand::kConst &&
+          (imm32 || (mo.op == Op::kI64Store &&
+                     static_cast<int64_t>(static_cast<int32_t>(v->bits)) == static_cast<int64_t>(v->bits)))) {
+        Emit(mo.op == Op::kI32Store ? Op::kI32StoreImm : mo.op == Op::kI64Store ? Op::kI64StoreImm : Op::kI32Store8Imm);
+        U(sa);
+        U(static_cast<uint32_t>(v->bits));
+        U(*offset);
+        return Status::Ok();
+      }
       const uint32_t sv = SlotOf(*v);
       Emit(mo.op);
       U(sa);
@@ -888,9 +986,23 @@ class Compiler {
     }
     auto addr = Pop(ValType::kI32);
     if (!addr) return addr.take_error();
+    if (addr->where == Operand::kConst && (mo.op == Op::kI32Load || mo.op == Op::kI64Load) &&
+        (addr->bits & 0xffffffffu) + *offset <= UINT32_MAX) {  // a constant address: the sum is known
+      PushTemp(mo.type);
+      const uint32_t start = Pos();
+      Emit(mo.op == Op::kI32Load ? Op::kI32LoadAbs : Op::kI64LoadAbs);
+      U(stack_.back().home);
+      U(static_cast<uint32_t>((addr->bits & 0xffffffffu) + *offset));
+      SetResult(start + 1);
+      return Status::Ok();
+    }
     if (Folds(add_, *addr) && (mo.op == Op::kI32Load || mo.op == Op::kI32Load8U)) {
       // The address is the i32.add of a constant just emitted: drop it, the load adds.
       const uint32_t a = add_.a, imm = add_.b;
+      if (add_pair_at_ != kNoPair) {  // it is the second half of an I32AddImm2: the first stays alone
+        code_[add_pair_at_] = static_cast<uint32_t>(handlers_[static_cast<int>(Op::kI32AddImm)]);
+        emitted_.back().op = Op::kI32AddImm;
+      }
       code_.resize(add_.start);
       PushTemp(mo.type);
       const uint32_t start = Pos();
@@ -904,6 +1016,18 @@ class Compiler {
     }
     const uint32_t sa = SlotOf(*addr);
     PushTemp(mo.type);
+    const auto add = mo.op == Op::kI32Load || mo.op == Op::kI32Load8U ? Previous(Op::kI32AddImm, 4) : std::nullopt;
+    if (add && code_[*add + 1] == sa) {
+      // The address was just computed by an add of a constant into a local (p = p + 1; *p): one instruction does both.
+      code_[*add] = static_cast<uint32_t>(
+          handlers_[static_cast<int>(mo.op == Op::kI32Load ? Op::kI32AddImmLoad : Op::kI32AddImmLoad8U)]);
+      emitted_.back().op = mo.op == Op::kI32Load ? Op::kI32AddImmLoad : Op::kI32AddImmLoad8U;
+      Forget();
+      U(stack_.back().home);
+      U(*offset);
+      SetResult(*add + 4);
+      return Status::Ok();
+    }
     const uint32_t start = Pos();
     Emit(mo.op);
     U(stack_.back().home);
@@ -1201,6 +1325,20 @@ class Compiler {
         if (!a) return a.take_error();
         ValType result = a->type == kAny ? b->type : a->type;
         if (op == 0x1b && result != kAny && IsRef(result)) return Invalid("type mismatch: select of references");
+        auto imm32 = [&](const Operand& o) { return o.where == Operand::kConst && (o.bits >> 32) == 0; };
+        if (result != ValType::kV128 && (imm32(*a) || imm32(*b))) {  // a constant arm: an immediate
+          const bool b_imm = imm32(*b);
+          const uint32_t arm = b_imm ? SlotOf(*a) : SlotOf(*b), sc = SlotOf(*cond);
+          PushTemp(result);
+          const uint32_t start = Pos();
+          Emit(b_imm ? Op::kSelectImmB : Op::kSelectImmA);
+          U(stack_.back().home);
+          U(b_imm ? arm : static_cast<uint32_t>(a->bits));
+          U(b_imm ? static_cast<uint32_t>(b->bits) : arm);
+          U(sc);
+          SetResult(start + 1);
+          return Status::Ok();
+        }
         const uint32_t sa = SlotOf(*a), sb = SlotOf(*b), sc = SlotOf(*cond);
         PushTemp(result);
         const uint32_t start = Pos();
@@ -1520,6 +1658,15 @@ class Compiler {
   Foldable add_;             // the last instruction emitted, when it is an I32AddImm a load may fold (b: its constant)
   bool copy_valid_ = false;  // the last instruction emitted is the Copy at copy_at_
   uint32_t copy_at_ = 0;
+  static constexpr uint32_t kNoPair = UINT32_MAX;
+  uint32_t add_pair_at_ = kNoPair;  // add_ is the second half of the I32AddImm2 there
+  // The instructions emitted since the last Barrier (a jump or return target), for the peepholes (Previous).
+  struct Emitted {
+    uint32_t start;
+    Op op;
+  };
+  std::vector<Emitted> emitted_;
+  uint32_t barrier_ = 0;
 };
 
 }  // namespace

@@ -458,6 +458,18 @@ L_Const64:
 L_Select:
   Store<uint64_t>(SLOT(1), I32(4) ? U64(2) : U64(3));
   NEXT(5);
+L_SelectImmA:
+  Store<uint64_t>(SLOT(1), I32(4) ? uint64_t{pc[2]} : U64(3));
+  NEXT(5);
+L_SelectImmB:
+  Store<uint64_t>(SLOT(1), I32(4) ? U64(2) : uint64_t{pc[3]});
+  NEXT(5);
+L_Const32Br:
+  Store<uint64_t>(SLOT(1), pc[2]);
+  JUMP(3);
+L_I32RSubImm:
+  PUT(1, uint32_t, pc[3] - U32(2));
+  NEXT(4);
 L_GlobalGet:
   Store<uint64_t>(SLOT(1), inst->globals[pc[2]]->bits);
   NEXT(3);
@@ -524,6 +536,71 @@ L_GlobalSet128:
   STORE(I32Store8, uint8_t, 1)
   STORE(I32Store16, uint16_t, 2)
   STORE(I64Store32, uint32_t, 4)
+// A constant address plus offset (below 2^32): [dst, address].
+#define LOAD_ABS(name, T, n)                                                       \
+  L_##name : {                                                                     \
+    uint8_t* p = kGuarded ? (mem + uint64_t{pc[2]}) : CheckedAddress(pc[2], 0, n); \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);      \
+    PUT(1, T, Load<T>(p));                                                         \
+    NEXT(3);                                                                       \
+  }
+  LOAD_ABS(I32LoadAbs, uint32_t, 4)
+  LOAD_ABS(I64LoadAbs, uint64_t, 8)
+// A store of a constant: [addr, imm, offset], imm sign-extended to T.
+#define STORE_IMM(name, T, n)                                                 \
+  L_##name : {                                                                \
+    uint8_t* p = ADDRESS(1, 3, n);                                            \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds); \
+    Store<T>(p, static_cast<T>(static_cast<int32_t>(pc[2])));                 \
+    NEXT(4);                                                                  \
+  }
+  STORE_IMM(I32StoreImm, uint32_t, 4)
+  STORE_IMM(I64StoreImm, uint64_t, 8)
+  STORE_IMM(I32Store8Imm, uint8_t, 1)
+// An I32AddImm whose result is the address of the load that follows: [d1, a, imm, d2, offset].
+#define ADD_IMM_LOAD(name, T, n)                                                               \
+  L_##name : {                                                                                 \
+    const uint32_t addr_ = U32(2) + pc[3];                                                     \
+    PUT(1, uint32_t, addr_);                                                                   \
+    uint8_t* p = kGuarded ? (mem + uint64_t{addr_} + pc[5]) : CheckedAddress(addr_, pc[5], n); \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);                  \
+    PUT(4, uint32_t, Load<T>(p));                                                              \
+    NEXT(6);                                                                                   \
+  }
+  ADD_IMM_LOAD(I32AddImmLoad, uint32_t, 4)
+  ADD_IMM_LOAD(I32AddImmLoad8U, uint8_t, 1)
+#undef LOAD_ABS
+#undef STORE_IMM
+#undef ADD_IMM_LOAD
+L_I32AddImm2:
+  PUT(1, uint32_t, U32(2) + pc[3]);
+  PUT(4, uint32_t, U32(5) + pc[6]);
+  NEXT(7);
+// A byte load into dst, then a branch on dst compared with a constant: [dst, addr, offset, imm, branch offset].
+#define BR_LOAD8U(name, op)                                                   \
+  L_##name : {                                                                \
+    uint8_t* p = ADDRESS(2, 3, 1);                                            \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds); \
+    const uint32_t v = *p;                                                    \
+    PUT(1, uint32_t, v);                                                      \
+    if (v op pc[4]) JUMP(5);                                                  \
+    NEXT(6);                                                                  \
+  }
+  BR_LOAD8U(BrIfLoad8UEqImm, ==)
+  BR_LOAD8U(BrIfLoad8UNeImm, !=)
+#undef BR_LOAD8U
+L_I32AndImmBrIf : {
+  const uint32_t v = U32(2) & pc[3];
+  PUT(1, uint32_t, v);
+  if (v != 0) JUMP(4);
+  NEXT(5);
+}
+L_I32AndImmBrUnless : {
+  const uint32_t v = U32(2) & pc[3];
+  PUT(1, uint32_t, v);
+  if (v == 0) JUMP(4);
+  NEXT(5);
+}
 L_MemorySize:
   PUT(1, uint32_t, inst->memory->pages());
   NEXT(2);

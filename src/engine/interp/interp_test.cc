@@ -495,15 +495,17 @@ TEST(InterpTest, TranslationFoldsLocalsConstantsAndCompares) {
       (loop (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if 0 (i32.lt_s (local.get 0) (i32.const 10)))))))",
                                  0);
   EXPECT_EQ(loop.code.size(), 9u);
-  // Arguments computed in place need no copies: two adds and the call (3 units), then the return of its result.
+  // Arguments computed in place need no copies: two adds (one I32AddImm2 of 7 units) and the call (3 units), then
+  // the return of its result.
   FunctionCode call = Translated(R"((module (func $f (param i32 i32) (result i32) (local.get 0))
       (func (param i32) (result i32) (call $f (i32.add (local.get 0) (i32.const 1)) (i32.add (local.get 0) (i32.const 2))))))",
                                  1);
-  EXPECT_EQ(call.code.size(), 4u + 4u + 3u + 2u);
+  EXPECT_EQ(call.code.size(), 7u + 3u + 2u);
 }
 
 // A branch on (x & constant) is one bit-test-and-branch, for br_if (taken when non-zero) and for if (taken when zero),
-// and computes what the two instructions do; a result that is also kept (tee) is not fused.
+// and computes what the two instructions do; a result that is also kept (tee) is computed and tested by one
+// instruction (I32AndImmBrIf) as well.
 TEST(InterpTest, ABranchOnAMaskedValueIsOneBitTest) {
   const std::string wat = R"((module
       (func (export "bit2") (param i32) (result i32)
@@ -812,6 +814,162 @@ TEST(InterpTest, FaultsOutsideGuestMemoryAreNotTraps) {
         std::exit(0);
       },
       ::testing::KilledBySignal(SIGSEGV), "");
+}
+
+// Whether the code of a function starts with op.
+bool StartsWith(const FunctionCode& code, Op op) {
+  return !code.code.empty() && code.code[0] == static_cast<uint32_t>(HandlerOffsets(true)[static_cast<int>(op)]);
+}
+
+// Two adjacent instructions that the hello-world guest runs often in a row become one (the compiler's peepholes);
+// each fused instruction does exactly what the two did, traps included, and never takes in an instruction that a
+// branch lands on.
+TEST(InterpTest, AdjacentInstructionsFuseIntoOne) {
+  const std::string wat = R"((module (memory 1) (data (i32.const 100) "ab,cd\00xyz")
+      (func (export "next_byte") (param $p i32) (result i32)
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (i32.add (i32.load8_u offset=2 (local.get $p)) (i32.shl (local.get $p) (i32.const 8))))
+      (func (export "next_word") (param $p i32) (result i32)
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (i32.xor (i32.load (local.get $p)) (local.get $p)))
+      (func (export "two_adds") (param $x i32) (result i32) (local $y i32) (local $z i32)
+        (local.set $y (i32.add (local.get $x) (i32.const 5)))
+        (local.set $z (i32.add (local.get $y) (i32.const -7)))
+        (i32.sub (i32.mul (local.get $y) (i32.const 1000)) (local.get $z)))
+      (func (export "add_then_load") (param $x i32) (result i32) (local $y i32)
+        (local.set $y (i32.add (local.get $x) (i32.const 3)))
+        (i32.add (i32.load (i32.add (local.get $y) (i32.const 97))) (local.get $y)))
+      (func (export "find_comma") (param $p i32) (result i32)
+        (block $exit (loop $l
+          (br_if $exit (i32.eq (i32.load8_u (local.get $p)) (i32.const 44)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $l (i32.ne (i32.load8_u (local.get $p)) (i32.const 0)))))
+        (local.get $p))
+      (func (export "byte_kept") (param $p i32) (result i32) (local $c i32)
+        (block $b (br_if $b (i32.ne (local.tee $c (i32.load8_u (local.get $p))) (i32.const 98)))
+          (local.set $c (i32.const 1000)))
+        (local.get $c))
+      (func (export "and_kept") (param $x i32) (result i32) (local $m i32)
+        (block $b (br_if $b (local.tee $m (i32.and (local.get $x) (i32.const 0x30)))) (local.set $m (i32.const 99)))
+        (if (local.tee $x (i32.and (local.get $x) (i32.const 1)))
+          (then (local.set $m (i32.add (local.get $m) (i32.const 1000)))))
+        (i32.add (local.get $m) (local.get $x)))
+      (func (export "const_br") (param $x i32) (result i32)
+        (block $b (result i32) (if (local.get $x) (then (br $b (i32.const 7)))) (i32.const 9)))
+      (func (export "label_between") (param $p i32) (param $c i32) (result i32)
+        (block $b (br_if $b (local.get $c)) (local.set $p (i32.add (local.get $p) (i32.const 1))))
+        (i32.load8_u (local.get $p)))
+      (func (export "and_label_between") (param $x i32) (param $c i32) (result i32)
+        (if (local.get $c) (then (local.set $x (i32.and (local.get $x) (i32.const 6)))))
+        (block $b (br_if $b (local.get $x)) (return (i32.const -1)))
+        (local.get $x))))";
+  EXPECT_TRUE(StartsWith(Translated(wat, 0), Op::kI32AddImmLoad8U));
+  EXPECT_TRUE(StartsWith(Translated(wat, 1), Op::kI32AddImmLoad));
+  EXPECT_TRUE(StartsWith(Translated(wat, 2), Op::kI32AddImm2));
+  EXPECT_TRUE(StartsWith(Translated(wat, 3), Op::kI32AddImm));  // the pair split again: the load adds the second
+  EXPECT_TRUE(StartsWith(Translated(wat, 4), Op::kBrIfLoad8UEqImm));
+  EXPECT_TRUE(StartsWith(Translated(wat, 5), Op::kBrIfLoad8UNeImm));
+  EXPECT_TRUE(StartsWith(Translated(wat, 6), Op::kI32AndImmBrIf));
+  EXPECT_FALSE(StartsWith(Translated(wat, 8), Op::kI32AddImmLoad8U));
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(wat, guarded);
+    ASSERT_TRUE(in.instance);
+    for (int32_t p : {99, 100, 101, 102}) {
+      const char* text = "ab,cd\0xyz";
+      auto at = [&](int32_t a) { return a >= 100 && a < 109 ? static_cast<unsigned char>(text[a - 100]) : 0; };
+      EXPECT_EQ(I32Of(in.Call("next_byte", {Value::I32(p)})), at(p + 3) + ((p + 1) << 8)) << p;
+      EXPECT_EQ(I32Of(in.Call("byte_kept", {Value::I32(p)})), at(p) == 98 ? 1000 : at(p)) << p;
+      EXPECT_EQ(I32Of(in.Call("label_between", {Value::I32(p), Value::I32(1)})), at(p)) << p;
+      EXPECT_EQ(I32Of(in.Call("label_between", {Value::I32(p), Value::I32(0)})), at(p + 1)) << p;
+    }
+    EXPECT_EQ(I32Of(in.Call("next_word", {Value::I32(96)})), 0x632c6261 ^ 100);  // "ab,c" at 100
+    EXPECT_EQ(I32Of(in.Call("add_then_load", {Value::I32(0)})), 0x632c6261 + 3);
+    for (int32_t x : {0, 2, -5, 1 << 30, INT32_MAX}) {
+      const uint32_t y = static_cast<uint32_t>(x) + 5, z = y - 7;
+      EXPECT_EQ(I32Of(in.Call("two_adds", {Value::I32(x)})), static_cast<int32_t>(y * 1000 - z)) << x;
+      EXPECT_EQ(I32Of(in.Call("and_kept", {Value::I32(x)})),
+                ((x & 0x30) ? (x & 0x30) : 99) + ((x & 1) ? 1000 : 0) + (x & 1))
+          << x;
+      EXPECT_EQ(I32Of(in.Call("const_br", {Value::I32(x)})), x ? 7 : 9) << x;
+      for (int32_t c : {0, 1})
+        EXPECT_EQ(I32Of(in.Call("and_label_between", {Value::I32(x), Value::I32(c)})),
+                  (c ? (x & 6) : x) ? (c ? (x & 6) : x) : -1)
+            << x << " " << c;
+    }
+    EXPECT_EQ(I32Of(in.Call("find_comma", {Value::I32(100)})), 102);  // stops at the comma
+    EXPECT_EQ(I32Of(in.Call("find_comma", {Value::I32(103)})), 105);  // stops at the NUL
+    // Traps, in both memory modes.
+    EXPECT_EQ(I32Of(in.Call("next_byte", {Value::I32(65532)})), 65533 << 8);  // the last byte
+    EXPECT_EQ(TrapOf(in.Call("next_byte", {Value::I32(65533)})), "out of bounds memory access");
+    EXPECT_EQ(TrapOf(in.Call("next_word", {Value::I32(65530)})), "out of bounds memory access");
+    EXPECT_EQ(TrapOf(in.Call("find_comma", {Value::I32(65536)})), "out of bounds memory access");
+    EXPECT_EQ(TrapOf(in.Call("byte_kept", {Value::I32(-1)})), "out of bounds memory access");
+  }
+}
+
+// A constant operand is an immediate: loads at a constant address, stores of a constant, select with a constant
+// arm, a constant minus a value. Constants that do not fit the immediate (an i64 store of 2^31, a select of an i64
+// above 2^32, an address plus offset past 2^32) keep the general form, with the same results.
+TEST(InterpTest, ConstantOperandsAreImmediates) {
+  const std::string wat = R"((module (memory 1)
+      (func (export "store_consts") (param $p i32)
+        (i32.store (local.get $p) (i32.const -2))
+        (i64.store offset=8 (local.get $p) (i64.const -3))
+        (i32.store8 offset=16 (local.get $p) (i32.const 0x1ff))
+        (i64.store8 offset=17 (local.get $p) (i64.const 0x1234))
+        (i64.store offset=24 (local.get $p) (i64.const 0x80000000))
+        (f32.store offset=32 (local.get $p) (f32.const 1.5))
+        (f64.store offset=40 (local.get $p) (f64.const 0)))
+      (func (export "load_word") (result i32) (i32.load offset=4 (i32.const 96)))
+      (func (export "load_i64") (result i64) (i64.load offset=8 (i32.const 100)))
+      (func (export "load_i64_2") (result i64) (i64.load (i32.const 124)))
+      (func (export "load_f32") (result f32) (f32.load offset=32 (i32.const 100)))
+      (func (export "load_end") (result i32) (i32.load offset=65532 (i32.const 0)))
+      (func (export "load_past_end") (result i32) (i32.load offset=65530 (i32.const 3)))
+      (func (export "load_i64_past_end") (result i64) (i64.load (i32.const 65529)))
+      (func (export "load_wraps") (result i32) (i32.load offset=0xffffffff (i32.const 1)))
+      (func (export "sel_a") (param $c i32) (param $b i32) (result i32) (select (i32.const 7) (local.get $b) (local.get $c)))
+      (func (export "sel_b") (param $c i32) (param $a i32) (result i32) (select (local.get $a) (i32.const -7) (local.get $c)))
+      (func (export "sel64") (param $c i32) (param $a i64) (result i64)
+        (i64.add (select (local.get $a) (i64.const 0xffffffff) (local.get $c))
+                 (select (i64.const -1) (local.get $a) (local.get $c))))
+      (func (export "rsub") (param $x i32) (result i32) (i32.sub (i32.const 10) (local.get $x)))))";
+  EXPECT_TRUE(StartsWith(Translated(wat, 0), Op::kI32StoreImm));
+  EXPECT_TRUE(StartsWith(Translated(wat, 1), Op::kI32LoadAbs));
+  EXPECT_TRUE(StartsWith(Translated(wat, 2), Op::kI64LoadAbs));
+  EXPECT_TRUE(StartsWith(Translated(wat, 9), Op::kSelectImmA));
+  EXPECT_TRUE(StartsWith(Translated(wat, 10), Op::kSelectImmB));
+  EXPECT_TRUE(StartsWith(Translated(wat, 12), Op::kI32RSubImm));
+  EXPECT_FALSE(StartsWith(Translated(wat, 8), Op::kI32LoadAbs));
+  for (bool guarded : {true, false}) {
+    Instantiated in = Make(wat, guarded);
+    ASSERT_TRUE(in.instance);
+    ASSERT_TRUE(in.Call("store_consts", {Value::I32(100)}).ok());
+    EXPECT_EQ(I32Of(in.Call("load_word")), -2);
+    auto i64 = [](Result<std::vector<Value>> r) { return r.ok() ? (*r)[0].i64() : 0; };
+    EXPECT_EQ(i64(in.Call("load_i64")), -3);
+    EXPECT_EQ(i64(in.Call("load_i64_2")), 0x80000000ll);
+    auto f32 = in.Call("load_f32");
+    ASSERT_TRUE(f32.ok());
+    EXPECT_EQ((*f32)[0].f32(), 1.5f);
+    ASSERT_TRUE(in.Call("store_consts", {Value::I32(65532 - 40)}).ok() == false);  // the f64 store is out of bounds
+    EXPECT_EQ(I32Of(in.Call("load_end")), 0);
+    ASSERT_TRUE(in.Call("store_consts", {Value::I32(96)}).ok());
+    auto bytes = in.Call("load_i64");  // bytes 108..115: 112 and 113 are the second call's two store8
+    ASSERT_TRUE(bytes.ok());
+    EXPECT_EQ((static_cast<uint64_t>((*bytes)[0].i64()) >> 32) & 0xffff, 0x34ffu);
+    EXPECT_EQ(TrapOf(in.Call("load_past_end")), "out of bounds memory access");
+    EXPECT_EQ(TrapOf(in.Call("load_i64_past_end")), "out of bounds memory access");
+    EXPECT_EQ(TrapOf(in.Call("load_wraps")), "out of bounds memory access");
+    for (int32_t c : {0, 1, -1}) {
+      EXPECT_EQ(I32Of(in.Call("sel_a", {Value::I32(c), Value::I32(40)})), c ? 7 : 40) << c;
+      EXPECT_EQ(I32Of(in.Call("sel_b", {Value::I32(c), Value::I32(40)})), c ? 40 : -7) << c;
+      const int64_t a = -5;
+      EXPECT_EQ(i64(in.Call("sel64", {Value::I32(c), Value::I64(a)})), (c ? a : 0xffffffffll) + (c ? -1 : a)) << c;
+    }
+    for (int32_t x : {0, 10, 11, -1, INT32_MIN})
+      EXPECT_EQ(I32Of(in.Call("rsub", {Value::I32(x)})), static_cast<int32_t>(10u - static_cast<uint32_t>(x))) << x;
+  }
 }
 
 }  // namespace
