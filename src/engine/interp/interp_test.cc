@@ -870,6 +870,9 @@ TEST(InterpTest, AdjacentInstructionsFuseIntoOne) {
   EXPECT_TRUE(StartsWith(Translated(wat, 4), Op::kBrIfLoad8UEqImm));
   EXPECT_TRUE(StartsWith(Translated(wat, 5), Op::kBrIfLoad8UNeImm));
   EXPECT_TRUE(StartsWith(Translated(wat, 6), Op::kI32AndImmBrIf));
+  const FunctionCode const_br = Translated(wat, 7);  // the if's branch (3 units), then the constant and the jump
+  ASSERT_GT(const_br.code.size(), 3u);
+  EXPECT_EQ(const_br.code[3], static_cast<uint32_t>(HandlerOffsets(true)[static_cast<int>(Op::kConst32Br)]));
   EXPECT_FALSE(StartsWith(Translated(wat, 8), Op::kI32AddImmLoad8U));
   for (bool guarded : {true, false}) {
     Instantiated in = Make(wat, guarded);
