@@ -63,11 +63,13 @@ function(capsule_add_rust_guests)
       list(APPEND copies COMMAND ${CMAKE_COMMAND} -E copy "${built}" "${out}")
     endforeach()
   endforeach()
-  # Offline, locked, with a cargo home inside the build dir: no registry, no user configuration.
+  # Offline, locked, with a cargo home inside the build dir: no registry, no user configuration. Bulk memory makes the
+  # crates' memcpy/memset one memory.copy/memory.fill (Rust 1.63 does not enable it by default; sdk/rust/README.md).
   add_custom_command(
     OUTPUT ${outputs}
-    COMMAND ${CMAKE_COMMAND} -E env --unset=RUSTUP_TOOLCHAIN --unset=RUSTFLAGS --unset=RUSTC_WRAPPER
-            --unset=CARGO_BUILD_TARGET "RUSTC=${CAPSULE_RUSTC}" "CARGO_HOME=${CMAKE_BINARY_DIR}/cargo-home"
+    COMMAND ${CMAKE_COMMAND} -E env --unset=RUSTUP_TOOLCHAIN "RUSTFLAGS=-C target-feature=+bulk-memory"
+            --unset=RUSTC_WRAPPER --unset=CARGO_BUILD_TARGET "RUSTC=${CAPSULE_RUSTC}"
+            "CARGO_HOME=${CMAKE_BINARY_DIR}/cargo-home"
             "CARGO_TARGET_DIR=${target_dir}"
             ${CAPSULE_CARGO} build --quiet --offline --locked --release --target wasm32-wasi
             --manifest-path "${manifest}" ${args}
