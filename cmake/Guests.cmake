@@ -20,8 +20,8 @@ function(capsule_add_guest)
   # clang's depfile lists every header the source includes (SDK, shared test headers), so editing one rebuilds it.
   add_custom_command(
     OUTPUT "${out}"
-    COMMAND ${CAPSULE_WASM_CC} --target=wasm32-wasi -O2 -mbulk-memory -ftls-model=local-exec -Wall -Wextra -I "${PROJECT_SOURCE_DIR}/sdk/c/include"
-            -MD -MF "${out}.d" -MT "${out}" ${G_FLAGS} ${srcs} -o "${out}"
+    COMMAND ${CAPSULE_WASM_CC} --target=wasm32-wasi -O2 -mbulk-memory -ftls-model=local-exec -Wall -Wextra
+            -I "${PROJECT_SOURCE_DIR}/sdk/c/include" -MD -MF "${out}.d" -MT "${out}" ${G_FLAGS} ${srcs} -o "${out}"
     DEPENDS ${srcs}
     DEPFILE "${out}.d"
     COMMENT "Building guest ${name}.wasm"

@@ -109,10 +109,11 @@ static inline capsule_result capsule__make_result(char marker, const void* data,
  * skipped): the JSON envelopes below, built without printf. */
 static inline capsule_result capsule__concat_result(char marker, const char* const* parts, int count) {
   size_t lens[16]; /* the first parts' lengths, measured once */
+  const int kept = (int)(sizeof lens / sizeof lens[0]);
   size_t len = 0;
   for (int i = 0; i < count; ++i) {
     const size_t n = parts[i] ? strlen(parts[i]) : 0;
-    if (i < 16) lens[i] = n;
+    if (i < kept) lens[i] = n;
     len += n;
   }
   char* buffer = (char*)malloc(len + 1);
@@ -121,7 +122,7 @@ static inline capsule_result capsule__concat_result(char marker, const char* con
   char* o = buffer + 1;
   for (int i = 0; i < count; ++i) {
     if (!parts[i]) continue;
-    const size_t n = i < 16 ? lens[i] : strlen(parts[i]);
+    const size_t n = i < kept ? lens[i] : strlen(parts[i]);
     memcpy(o, parts[i], n);
     o += n;
   }

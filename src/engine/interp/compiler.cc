@@ -368,9 +368,20 @@ class Compiler {
   void Emit(Op op) {
     Forget();
     if (!Live()) return;
-    while (!emitted_.empty() && emitted_.back().start >= Pos()) emitted_.pop_back();  // dropped by a fold
+    PruneEmitted();
     emitted_.push_back(Emitted{Pos(), op});
-    code_.push_back(handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(op)]) : 0u);
+    code_.push_back(Unit(op));
+  }
+  // The first unit of op: its handler's offset (0 when only validating).
+  uint32_t Unit(Op op) const { return handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(op)]) : 0u; }
+  // Makes the last instruction emitted, which starts at `at`, an op whose operands begin as its own did.
+  void Retag(uint32_t at, Op op) {
+    code_[at] = Unit(op);
+    if (!emitted_.empty() && emitted_.back().start == at) emitted_.back().op = op;
+  }
+  // Forgets the instructions a fold dropped (code_ was cut back to before them).
+  void PruneEmitted() {
+    while (!emitted_.empty() && emitted_.back().start >= Pos()) emitted_.pop_back();
   }
   void U(uint32_t v) {
     if (Live()) code_.push_back(v);
@@ -407,8 +418,7 @@ class Compiler {
       }
     } else if (o.slot != dst) {
       if (copy_valid_ && Live() && copy_at_ + 3 == Pos()) {  // right after a Copy: one Copy2 does both, in order
-        code_[copy_at_] = handlers_ ? static_cast<uint32_t>(handlers_[static_cast<int>(Op::kCopy2)]) : 0u;
-        if (!emitted_.empty() && emitted_.back().start == copy_at_) emitted_.back().op = Op::kCopy2;
+        Retag(copy_at_, Op::kCopy2);
         U(dst);
         U(o.slot);
         Forget();
@@ -468,7 +478,7 @@ class Compiler {
   // next: a peephole may then fuse the two (drop it and emit one instruction doing both). Returns its start.
   std::optional<uint32_t> Previous(Op op, uint32_t units) {
     if (!Live() || !handlers_) return std::nullopt;
-    while (!emitted_.empty() && emitted_.back().start >= Pos()) emitted_.pop_back();
+    PruneEmitted();
     if (emitted_.empty()) return std::nullopt;
     const Emitted& e = emitted_.back();
     if (e.op != op || e.start < barrier_ || e.start + units != Pos()) return std::nullopt;
@@ -552,7 +562,7 @@ class Compiler {
       const uint32_t after = at + branch->units;
       std::vector<uint32_t> head(code_.begin() + loop.loop_start, code_.begin() + after);
       const uint32_t copied_branch = Pos() + (at - loop.loop_start);
-      head[at - loop.loop_start] = static_cast<uint32_t>(handlers_[static_cast<int>(branch->inverse)]);
+      head[at - loop.loop_start] = Unit(branch->inverse);
       head.back() = after - copied_branch;
       Forget();
       code_.insert(code_.end(), head.begin(), head.end());
@@ -911,8 +921,7 @@ class Compiler {
       // Two adds of a constant in a row: one instruction does both, in order. The second stays foldable into a load
       // (add_pair_at_ says how to split them again).
       const uint32_t at = *prev;
-      code_[at] = static_cast<uint32_t>(handlers_[static_cast<int>(Op::kI32AddImm2)]);
-      emitted_.back().op = Op::kI32AddImm2;
+      Retag(at, Op::kI32AddImm2);
       Forget();
       U(stack_.back().home);
       U(sa);
@@ -1000,8 +1009,7 @@ class Compiler {
       // The address is the i32.add of a constant just emitted: drop it, the load adds.
       const uint32_t a = add_.a, imm = add_.b;
       if (add_pair_at_ != kNoPair) {  // it is the second half of an I32AddImm2: the first stays alone
-        code_[add_pair_at_] = static_cast<uint32_t>(handlers_[static_cast<int>(Op::kI32AddImm)]);
-        emitted_.back().op = Op::kI32AddImm;
+        Retag(add_pair_at_, Op::kI32AddImm);
       }
       code_.resize(add_.start);
       PushTemp(mo.type);
@@ -1019,9 +1027,7 @@ class Compiler {
     const auto add = mo.op == Op::kI32Load || mo.op == Op::kI32Load8U ? Previous(Op::kI32AddImm, 4) : std::nullopt;
     if (add && code_[*add + 1] == sa) {
       // The address was just computed by an add of a constant into a local (p = p + 1; *p): one instruction does both.
-      code_[*add] = static_cast<uint32_t>(
-          handlers_[static_cast<int>(mo.op == Op::kI32Load ? Op::kI32AddImmLoad : Op::kI32AddImmLoad8U)]);
-      emitted_.back().op = mo.op == Op::kI32Load ? Op::kI32AddImmLoad : Op::kI32AddImmLoad8U;
+      Retag(*add, mo.op == Op::kI32Load ? Op::kI32AddImmLoad : Op::kI32AddImmLoad8U);
       Forget();
       U(stack_.back().home);
       U(*offset);

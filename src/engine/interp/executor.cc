@@ -240,8 +240,11 @@ __attribute__((noinline, aligned(64))) TrapCode Run(Executor* executor, const ui
 #define PUT(k, T, v) Store<T>(SLOT(k), static_cast<T>(v))
 #define IMM32(k) static_cast<int32_t>(pc[k])
 #define IMM64(k) static_cast<int64_t>(static_cast<int32_t>(pc[k]))
-// The effective address of an access of n bytes at slot operand a plus offset operand o.
-#define ADDRESS(a, o, n) (kGuarded ? (mem + uint64_t{U32(a)} + pc[o]) : CheckedAddress(U32(a), pc[o], n))
+// The host address of an access of n bytes at guest address addr plus offset (nullptr when out of bounds, only with
+// explicit checks), and the same for the address in slot operand a plus offset operand o.
+#define EFFECTIVE(addr, offset, n) \
+  (kGuarded ? (mem + uint64_t{addr} + (offset)) : CheckedAddress((addr), (offset), (n)))
+#define ADDRESS(a, o, n) EFFECTIVE(U32(a), pc[o], n)
   auto CheckedAddress = [&](uint32_t addr, uint32_t offset, uint32_t n) -> uint8_t* {
     const uint64_t ea = uint64_t{addr} + offset;
     if (ea + n > inst->memory->size()) return nullptr;
@@ -255,13 +258,13 @@ __attribute__((noinline, aligned(64))) TrapCode Run(Executor* executor, const ui
     NEXT(4);                                                                  \
   }
 // A load at (slot a + constant, wrapped to 32 bits) plus offset: [dst, a, imm, offset].
-#define LOAD_ADD_IMM(name, T, R, n)                                                            \
-  L_##name : {                                                                                 \
-    const uint32_t addr_ = U32(2) + pc[3];                                                     \
-    uint8_t* p = kGuarded ? (mem + uint64_t{addr_} + pc[4]) : CheckedAddress(addr_, pc[4], n); \
-    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);                  \
-    PUT(1, R, Load<T>(p));                                                                     \
-    NEXT(5);                                                                                   \
+#define LOAD_ADD_IMM(name, T, R, n)                                           \
+  L_##name : {                                                                \
+    const uint32_t addr_ = U32(2) + pc[3];                                    \
+    uint8_t* p = EFFECTIVE(addr_, pc[4], n);                                  \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds); \
+    PUT(1, R, Load<T>(p));                                                    \
+    NEXT(5);                                                                  \
   }
 #define STORE(name, T, n)                                                     \
   L_##name : {                                                                \
@@ -537,12 +540,12 @@ L_GlobalSet128:
   STORE(I32Store16, uint16_t, 2)
   STORE(I64Store32, uint32_t, 4)
 // A constant address plus offset (below 2^32): [dst, address].
-#define LOAD_ABS(name, T, n)                                                       \
-  L_##name : {                                                                     \
-    uint8_t* p = kGuarded ? (mem + uint64_t{pc[2]}) : CheckedAddress(pc[2], 0, n); \
-    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);      \
-    PUT(1, T, Load<T>(p));                                                         \
-    NEXT(3);                                                                       \
+#define LOAD_ABS(name, T, n)                                                  \
+  L_##name : {                                                                \
+    uint8_t* p = EFFECTIVE(pc[2], 0u, n);                                     \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds); \
+    PUT(1, T, Load<T>(p));                                                    \
+    NEXT(3);                                                                  \
   }
   LOAD_ABS(I32LoadAbs, uint32_t, 4)
   LOAD_ABS(I64LoadAbs, uint64_t, 8)
@@ -558,14 +561,14 @@ L_GlobalSet128:
   STORE_IMM(I64StoreImm, uint64_t, 8)
   STORE_IMM(I32Store8Imm, uint8_t, 1)
 // An I32AddImm whose result is the address of the load that follows: [d1, a, imm, d2, offset].
-#define ADD_IMM_LOAD(name, T, n)                                                               \
-  L_##name : {                                                                                 \
-    const uint32_t addr_ = U32(2) + pc[3];                                                     \
-    PUT(1, uint32_t, addr_);                                                                   \
-    uint8_t* p = kGuarded ? (mem + uint64_t{addr_} + pc[5]) : CheckedAddress(addr_, pc[5], n); \
-    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds);                  \
-    PUT(4, uint32_t, Load<T>(p));                                                              \
-    NEXT(6);                                                                                   \
+#define ADD_IMM_LOAD(name, T, n)                                              \
+  L_##name : {                                                                \
+    const uint32_t addr_ = U32(2) + pc[3];                                    \
+    PUT(1, uint32_t, addr_);                                                  \
+    uint8_t* p = EFFECTIVE(addr_, pc[5], n);                                  \
+    if (!kGuarded && INTERP_UNLIKELY(!p)) TRAP(TrapCode::kMemoryOutOfBounds); \
+    PUT(4, uint32_t, Load<T>(p));                                             \
+    NEXT(6);                                                                  \
   }
   ADD_IMM_LOAD(I32AddImmLoad, uint32_t, 4)
   ADD_IMM_LOAD(I32AddImmLoad8U, uint8_t, 1)
@@ -860,6 +863,7 @@ L_trapped:
 #undef IMM32
 #undef IMM64
 #undef ADDRESS
+#undef EFFECTIVE
 #undef LOAD
 #undef STORE
 #undef BIN
