@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "abi/json_plain.h"
 #include "abi/utf8.h"
 
 namespace capsule::internal {
@@ -33,21 +34,18 @@ class Scanner {
   bool ScanString(std::string_view* out) {
     if (!Take('"')) return false;
     const size_t start = i_;
-    while (i_ < s_.size()) {
+    for (;;) {
+      i_ = static_cast<size_t>(SkipJsonPlain(s_.data() + i_, s_.data() + s_.size()) - s_.data());
+      if (i_ == s_.size()) return false;
       const auto c = static_cast<unsigned char>(s_[i_]);
       if (c == '"') {
         *out = s_.substr(start, i_ - start);
         ++i_;
         return true;
       }
-      if (c == '\\' || c < 0x20 || c == '<' || c == '>' || c == '&') return false;  // Go escapes <, >, &
-      if (c < 0x80) {
-        ++i_;
-      } else if (!ScanUtf8Sequence()) {
-        return false;
-      }
+      // An escape, a control character or one of <, >, & (which Go escapes): the general decoder's work.
+      if (c < 0x80 || !ScanUtf8Sequence()) return false;
     }
-    return false;
   }
 
   // -?(0|[1-9][0-9]*) with at most 18 digits: printed back unchanged by the general decoder.

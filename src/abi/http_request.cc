@@ -1,5 +1,6 @@
 // Encodes HTTP requests for Capsule handlers: the current ABI's request JSON and the legacy header lists.
 
+#include "abi/json_plain.h"
 #include "abi/utf8.h"
 #include "capsule/http_abi.h"
 
@@ -81,18 +82,16 @@ std::string_view Canonical(std::string_view name, char* buffer, size_t n) {
   return std::string_view(buffer, name.size());
 }
 
-// Bytes that end a run of characters copied as they are: quotes, backslashes, control characters, the HTML
-// characters Go escapes, and every non-ASCII byte (checked as UTF-8).
-constexpr bool NeedsAttention(unsigned char c) {
-  return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80;
-}
-
+// Appends s escaped as the content of a JSON string, as Go's encoding/json escapes it: runs of plain bytes
+// (IsJsonPlain) and valid UTF-8 sequences are copied as they are.
 void AppendEscaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const char* const end = s.data() + s.size();
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = 0;; ++i) {
+    i = static_cast<size_t>(internal::SkipJsonPlain(s.data() + i, end) - s.data());
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
-    if (!NeedsAttention(c)) continue;
     if (c >= 0x80) {
       const size_t length = internal::Utf8SequenceLength(s, i);
       const bool separator = internal::IsLineOrParagraphSeparator(s, i);
