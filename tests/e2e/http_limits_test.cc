@@ -107,6 +107,18 @@ TEST(HttpLimits, MemoryCap) {
   EXPECT_EQ(HttpRequest(server.port(), "GET", "/").status, 200);
 }
 
+// The C SDK's helpers that promise a buffer trap when malloc has nothing left, saying so on stderr, instead of
+// writing through a null pointer (address 0 is guest memory: the write would succeed).
+TEST(HttpLimits, SdkOutOfMemoryTrapsWithAMessage) {
+  HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1", "--max-memory=8MiB"});
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  auto r = HttpRequest(server.port(), "GET", "/exhaust");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_TRUE(Contains(r.body, "trap")) << r.body;
+  EXPECT_TRUE(server.WaitForStderr("capsule: out of memory")) << server.Stderr();
+  EXPECT_EQ(HttpRequest(server.port(), "GET", "/").status, 200);  // a new instance, with its memory
+}
+
 TEST(HttpLimits, MalformedRequestsGet400) {
   HttpServerProcess server({"--wasm=" + GuestPath("http_test"), "--workers=1"});
   ASSERT_NE(server.port(), 0);

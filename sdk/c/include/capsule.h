@@ -54,6 +54,18 @@ typedef struct capsule_result {
 /* A handler: params holds len input bytes (NUL-terminated, valid during the call). */
 typedef capsule_result (*capsule_handler)(const char* params, uint32_t len);
 
+/* size bytes from malloc, or no return: out of memory (or a size past the address space), it writes "capsule: out of
+ * memory" on stderr and traps, which the host reports as the call's error (capsule-http: a 500, a new instance). For
+ * the buffers whose contract is never NULL. */
+static inline void* capsule__alloc_or_trap(uint64_t size) {
+  void* p = size <= SIZE_MAX ? malloc((size_t)size) : NULL;
+  if (!p) {
+    fputs("capsule: out of memory\n", stderr);
+    __builtin_trap();
+  }
+  return p;
+}
+
 /* Frees the buffer and leaves it empty ({NULL, 0}); safe to call twice. */
 static inline void capsule_buf_free(capsule_buf* buf) {
   free(buf->data);
@@ -309,8 +321,8 @@ int32_t capsule__host_redis_keys(const char* pattern, uint32_t len, char** ret_p
 static inline capsule_buf capsule__adopt(char* ptr, uint32_t len) {
   capsule_buf buf;
   if (!ptr) {
-    ptr = (char*)malloc(1);
-    if (ptr) ptr[0] = 0;
+    ptr = (char*)capsule__alloc_or_trap(1);
+    ptr[0] = 0;
     len = 0;
   }
   buf.data = ptr;

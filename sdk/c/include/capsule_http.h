@@ -82,7 +82,7 @@ static inline capsule_buf capsule_json_get_ex(const char* json, const char* key,
           }
           ++close;
         }
-        char* buf = (char*)malloc((size_t)(close - s) + 1); /* unescaping never makes a string longer */
+        char* buf = (char*)capsule__alloc_or_trap((uint64_t)(close - s) + 1); /* unescaping never lengthens */
         char* o = buf;
         if (!escaped) { /* one copy; the loop below then has nothing left to decode */
           memcpy(o, s, (size_t)(close - s));
@@ -148,14 +148,15 @@ static inline capsule_buf capsule_json_get_ex(const char* json, const char* key,
         ++e;
       }
       out.len = (uint32_t)(e - v);
-      out.data = (char*)malloc(out.len + 1);
+      out.data = (char*)capsule__alloc_or_trap((uint64_t)out.len + 1);
       memcpy(out.data, v, out.len);
       out.data[out.len] = 0;
       return out;
     }
     p = end + 1;
   }
-  out.data = (char*)calloc(1, 1);
+  out.data = (char*)capsule__alloc_or_trap(1);
+  out.data[0] = 0;
   return out;
 }
 
@@ -172,7 +173,7 @@ static inline capsule_buf capsule_http_body(const char* request) {
 /* text escaped as the content of a JSON string. */
 static inline capsule_buf capsule_json_escape(const char* text, uint32_t len) {
   capsule_buf out;
-  out.data = (char*)malloc((size_t)len * 6 + 1);
+  out.data = (char*)capsule__alloc_or_trap((uint64_t)len * 6 + 1);
   char* o = out.data;
   for (uint32_t i = 0; i < len; ++i) {
     unsigned char c = (unsigned char)text[i];
@@ -222,7 +223,7 @@ static inline capsule_result capsule_http_json(int status, const char* json_body
 /* A response with a text body of any content type (HTML, plain text, ...), sent base64-encoded in TextBody. */
 static inline capsule_result capsule_http_text(int status, const char* content_type, const char* text, uint32_t len) {
   static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  char* enc = (char*)malloc(((size_t)len + 2) / 3 * 4 + 1);
+  char* enc = (char*)capsule__alloc_or_trap(((uint64_t)len + 2) / 3 * 4 + 1);
   char* o = enc;
   for (uint32_t i = 0; i < len; i += 3) {
     uint32_t n = (uint32_t)(unsigned char)text[i] << 16;

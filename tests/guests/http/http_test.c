@@ -8,6 +8,7 @@
 //   /sleep    sleeps 10 s in the host (poll_oneoff)                 /openfd   opens /data, left open: {"fd":N}
 //   /nap      sleeps 100 ms in the host (a call in flight that costs no CPU)
 //   /teapot   418 by capsule_http_json_ex, with two extra headers   /html  203 by capsule_http_text
+//   /exhaust  takes all memory malloc gives, then calls capsule_json_get (which must trap)
 //   anything else  {"hello":"world"}
 // OnStart and OnStop print a line on stdout.
 #include <capsule_http.h>
@@ -92,6 +93,17 @@ static capsule_result handle(const char* request, uint32_t len) {
     if (p) p[(32u << 20) - 1] = 1;
     r = p ? capsule_http_json(200, "{\"grown\":true}") : capsule_failure_str("out of memory");
     free(p);
+  } else if (path_is(uri.data, "/exhaust")) {
+    void* taken = NULL; /* every block malloc still gives, chained through their first bytes */
+    for (size_t size = 1u << 20; size; size /= 2) {
+      void* p;
+      while ((p = malloc(size < sizeof(void*) ? sizeof(void*) : size)) != NULL) {
+        *(void**)p = taken;
+        taken = p;
+      }
+    }
+    capsule_buf method = capsule_json_get(request, "Method"); /* no memory left for the copy: must trap */
+    r = capsule_http_json(200, method.data ? "{\"copied\":true}" : "{\"copied\":false}");
   } else {
     r = capsule_http_json(200, "{\"hello\":\"world\"}");
   }
