@@ -3,7 +3,7 @@
 
 use crate::abi;
 use crate::host::http_raw;
-use crate::json::{escape, Json};
+use crate::json::{escape_into, push_integer, Json};
 use std::cell::RefCell;
 
 /// A request as `capsule-http` hands it to the module.
@@ -23,8 +23,15 @@ impl HttpRequest {
     /// Decodes the request JSON of `callHandleHTTP` (`{"Body":..,"URI":..,"Method":..,"Headers":".."}`, whose
     /// Headers is a string of `"Name":"Value"` members without braces): Err when it is not that JSON.
     pub fn parse(json: &str) -> Result<HttpRequest, String> {
-        let doc = Json::parse(json)?;
-        let text = |key: &str| doc.get(key).and_then(Json::as_str).unwrap_or("").to_string();
+        let mut members = match Json::parse(json)? {
+            Json::Object(members) => members,
+            _ => Vec::new(),
+        };
+        // The first member named key, if it is a string, moved out of the document (no copy).
+        let mut text = |key: &str| match members.iter_mut().find(|(k, _)| k == key) {
+            Some((_, Json::String(s))) => std::mem::take(s),
+            _ => String::new(),
+        };
         let mut request =
             HttpRequest { method: text("Method"), uri: text("URI"), headers: Vec::new(), body: text("Body") };
         let headers = text("Headers");
@@ -125,18 +132,31 @@ impl HttpResponse {
     /// The response JSON Capsule expects after the `S` byte:
     /// `{"JSONBody":..,"TextBody":"<base64>","Headers":{..},"StatusCode":N}`.
     pub fn encode(&self) -> String {
-        let (json, text) = match &self.body {
-            Body::Json(j) => (j.dump(), String::new()),
-            Body::Text(t) => ("{}".to_string(), base64(t)),
-        };
-        let mut headers = String::new();
+        let mut out = String::with_capacity(160);
+        out.push_str("{\"JSONBody\":");
+        match &self.body {
+            Body::Json(j) => j.write_to(&mut out),
+            Body::Text(_) => out.push_str("{}"),
+        }
+        out.push_str(",\"TextBody\":\"");
+        if let Body::Text(t) = &self.body {
+            out.push_str(&base64(t));
+        }
+        out.push_str("\",\"Headers\":{");
         for (i, (k, v)) in self.headers.iter().enumerate() {
             if i > 0 {
-                headers.push(',');
+                out.push(',');
             }
-            headers.push_str(&format!("\"{}\":\"{}\"", escape(k), escape(v)));
+            out.push('"');
+            escape_into(&mut out, k);
+            out.push_str("\":\"");
+            escape_into(&mut out, v);
+            out.push('"');
         }
-        format!("{{\"JSONBody\":{},\"TextBody\":\"{}\",\"Headers\":{{{}}},\"StatusCode\":{}}}", json, text, headers, self.status)
+        out.push_str("},\"StatusCode\":");
+        push_integer(&mut out, i64::from(self.status));
+        out.push('}');
+        out
     }
 }
 
@@ -174,7 +194,12 @@ pub fn answer(response: HttpResponse) -> u64 {
 
 fn handle_http(input: &[u8]) -> Result<Vec<u8>, String> {
     let handler = HANDLE_HTTP.with(|h| *h.borrow()).ok_or("no handler: call capsule::set_handle_http in main")?;
-    let request = HttpRequest::parse(&String::from_utf8_lossy(input))
+    // The host sends valid UTF-8: checked at once (from_utf8 skips ASCII a word at a time), repaired only if not.
+    let text = match std::str::from_utf8(input) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(input),
+    };
+    let request = HttpRequest::parse(&text)
         .map_err(|e| format!("cannot read the request: {}", e))?;
     handler(&request).map(|response| response.encode().into_bytes())
 }

@@ -23,7 +23,7 @@ pub enum Json {
 impl Json {
     /// Parses a whole JSON document (leading and trailing whitespace allowed); Err names what is wrong and where.
     pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+        let mut p = Parser { text, s: text.as_bytes(), i: 0, depth: 0 };
         p.ws();
         let v = p.value()?;
         p.ws();
@@ -105,7 +105,8 @@ impl Json {
         out
     }
 
-    fn write_to(&self, out: &mut String) {
+    /// Appends `dump()` to out.
+    pub(crate) fn write_to(&self, out: &mut String) {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -113,7 +114,7 @@ impl Json {
                 if !n.is_finite() {
                     out.push_str("null");
                 } else if n.fract() == 0.0 && n.abs() < 1e15 {
-                    let _ = write!(out, "{}", *n as i64);
+                    push_integer(out, *n as i64);
                 } else {
                     let _ = write!(out, "{}", n);
                 }
@@ -204,32 +205,55 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Appends the decimal text of n to out, as `{}` prints it (core::fmt is slow in an interpreter).
+pub(crate) fn push_integer(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(digits[k..].iter().map(|&d| char::from(d)));
+}
+
 /// Appends `escape(text)` to out: the runs between characters to escape are copied whole.
-fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
     let mut from = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let named = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            _ if b < 0x20 => "",
-            _ => continue,
-        };
-        out.push_str(&text[from..i]); // i is at an ASCII byte, so on a character boundary
-        if named.is_empty() {
-            let _ = write!(out, "\\u{:04x}", b);
-        } else {
-            out.push_str(named);
+    while let Some(k) = bytes[from..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+        let i = from + k; // at an ASCII byte, so on a character boundary
+        out.push_str(&text[from..i]);
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
         }
         from = i + 1;
     }
     out.push_str(&text[from..]);
 }
 
+// A cursor over text (valid UTF-8, as a &str is): the strings it returns are slices of text between ASCII
+// delimiters, so they need no second UTF-8 check.
 struct Parser<'a> {
-    s: &'a [u8],
+    text: &'a str,
+    s: &'a [u8], // text's bytes
     i: usize,
     depth: u32,
 }
@@ -363,7 +387,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error("bad number"));
             }
         }
-        let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("0");
+        let text = &self.text[start..self.i]; // ASCII digits and signs: character boundaries
         text.parse::<f64>().map(Json::Number).map_err(|_| self.error("bad number"))
     }
 
@@ -371,7 +395,7 @@ impl<'a> Parser<'a> {
         if self.i + 4 > self.s.len() {
             return Err(self.error("bad \\u escape"));
         }
-        let text = std::str::from_utf8(&self.s[self.i..self.i + 4]).map_err(|_| self.error("bad \\u escape"))?;
+        let text = self.text.get(self.i..self.i + 4).ok_or_else(|| self.error("bad \\u escape"))?;
         let v = u32::from_str_radix(text, 16).map_err(|_| self.error("bad \\u escape"))?;
         self.i += 4;
         Ok(v)
@@ -379,28 +403,21 @@ impl<'a> Parser<'a> {
 
     fn string(&mut self) -> Result<String, String> {
         self.i += 1;
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
         loop {
             // The bytes up to the next quote, backslash or control character, copied at once.
             let s = self.s;
             let start = self.i;
-            while let Some(&c) = s.get(self.i) {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
+            self.i += s[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(s.len() - start);
             if out.is_empty() && s.get(self.i) == Some(&b'"') {
                 // No escape (an escape always adds a byte to out): the string is one slice of the input.
                 self.i += 1;
-                return std::str::from_utf8(&s[start..self.i - 1])
-                    .map(str::to_owned)
-                    .map_err(|_| self.error("a string is not UTF-8"));
+                return Ok(self.text[start..self.i - 1].to_owned());
             }
             if out.is_empty() {
                 out.reserve(self.i - start + 16);
             }
-            out.extend_from_slice(&s[start..self.i]);
+            out.push_str(&self.text[start..self.i]); // start and i are at ASCII bytes (or the end)
             let c = *s.get(self.i).ok_or_else(|| self.error("unterminated string"))?;
             self.i += 1;
             match c {
@@ -433,12 +450,11 @@ impl<'a> Parser<'a> {
                         }
                         _ => return Err(self.error("bad escape")),
                     };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    out.push(ch);
                 }
                 _ => return Err(self.error("control character in a string")),
             }
         }
-        String::from_utf8(out).map_err(|_| self.error("a string is not UTF-8"))
+        Ok(out)
     }
 }
