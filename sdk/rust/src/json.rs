@@ -224,11 +224,16 @@ pub(crate) fn push_integer(out: &mut String, n: i64) {
     out.extend(digits[k..].iter().map(|&d| char::from(d)));
 }
 
+/// Whether a JSON string cannot carry byte b as it is: the quote, the backslash and control characters.
+fn must_escape(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
 /// Appends `escape(text)` to out: the runs between characters to escape are copied whole.
 pub(crate) fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(k) = bytes[from..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+    while let Some(k) = bytes[from..].iter().position(|&b| must_escape(b)) {
         let i = from + k; // at an ASCII byte, so on a character boundary
         out.push_str(&text[from..i]);
         match bytes[i] {
@@ -408,7 +413,7 @@ impl<'a> Parser<'a> {
             // The bytes up to the next quote, backslash or control character, copied at once.
             let s = self.s;
             let start = self.i;
-            self.i += s[start..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(s.len() - start);
+            self.i += s[start..].iter().position(|&c| must_escape(c)).unwrap_or(s.len() - start);
             if out.is_empty() && s.get(self.i) == Some(&b'"') {
                 // No escape (an escape always adds a byte to out): the string is one slice of the input.
                 self.i += 1;
